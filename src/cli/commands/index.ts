@@ -1,0 +1,9 @@
+/**
+ * The registry of subcommands. A command registers itself on the program and reports its exit
+ * status through `setStatus` (0 unless it calls it).
+ */
+import type { Command } from 'commander';
+
+export type RegisterCommand = (program: Command, setStatus: (code: number) => void) => void;
+
+export const COMMANDS: RegisterCommand[] = [];

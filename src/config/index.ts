@@ -1,0 +1,2 @@
+export { loadConfig, type ConfigSources } from './load-config.js';
+export { SETTINGS, envName, flagName, type Config, type SettingName } from './settings.js';

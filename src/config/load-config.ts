@@ -1,0 +1,67 @@
+/**
+ * Reads the configuration once, at the entry point: defaults from the settings table, then a
+ * JSON file (`--config` or KHIEN_CONFIG), then KHIEN_ environment variables, then flags, the
+ * later winning. The result is validated and frozen; nothing else reads process.env.
+ */
+import { readFileSync } from 'node:fs';
+import { KhienError } from '../errors/index.js';
+import { SETTINGS, envName, type Config, type SettingName } from './settings.js';
+
+export interface ConfigSources {
+  /** Values from command-line flags, by setting name; undefined means not given. */
+  readonly flags?: Partial<Record<string, unknown>>;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Path of a JSON file whose keys are setting names. */
+  readonly file?: string;
+}
+
+export function loadConfig(sources: ConfigSources = {}): Config {
+  const env = sources.env ?? process.env;
+  const filePath = sources.file ?? env.KHIEN_CONFIG;
+  const fromFile = filePath ? readConfigFile(filePath) : {};
+  const out: Record<string, unknown> = {};
+  const problems: string[] = [];
+
+  for (const name of Object.keys(SETTINGS) as SettingName[]) {
+    const spec = SETTINGS[name];
+    const raw = sources.flags?.[name] ?? env[envName(name)] ?? fromFile[name] ?? spec.default;
+    const parsed = spec.schema.safeParse(raw);
+    if (parsed.success) out[name] = parsed.data;
+    else
+      problems.push(
+        `${name} (${envName(name)}): ${parsed.error.issues[0]?.message}, got ${JSON.stringify(raw)}`,
+      );
+  }
+
+  const unknown = Object.keys(fromFile).filter((k) => !(k in SETTINGS));
+  if (unknown.length > 0) problems.push(`unknown settings in ${filePath}: ${unknown.join(', ')}`);
+  if (problems.length > 0) {
+    throw new KhienError(
+      'KHIEN_ERR_CONFIG_INVALID',
+      `invalid configuration: ${problems.join('; ')}`,
+      {
+        problems,
+      },
+    );
+  }
+  return Object.freeze(out) as Config;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      throw new Error('the file must hold a JSON object');
+    }
+    return value as Record<string, unknown>;
+  } catch (err) {
+    throw new KhienError(
+      'KHIEN_ERR_CONFIG_INVALID',
+      `cannot read config file ${path}: ${(err as Error).message}`,
+      {
+        path,
+      },
+      { cause: err },
+    );
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Every setting Khiên reads, in one table: its schema, its default, its environment variable
+ * and what it is for. Flags use the kebab-case form of the key (`maxImageBytes` →
+ * `--max-image-bytes`), environment variables the KHIEN_ upper-snake form. docs/configuration.md
+ * lists them all; a test keeps the two in step.
+ *
+ * Sections are owned by capability; add new settings to the section they belong to.
+ */
+import { z } from 'zod';
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z.coerce.number().int().min(min).max(max);
+
+export const SETTINGS = {
+  // --- storage -------------------------------------------------------------------------------
+  dataDir: {
+    schema: z.string().min(1),
+    default: './data',
+    doc: 'Directory for the embedded SQLite database, index snapshots and other local state.',
+  },
+  databaseUrl: {
+    schema: z.string(),
+    default: '',
+    doc: 'PostgreSQL URL (postgres://…). Empty: the embedded SQLite file under the data directory.',
+  },
+
+  // --- image decoding limits -----------------------------------------------------------------
+  maxImageBytes: {
+    schema: int(1),
+    default: 50 * 1024 * 1024,
+    doc: 'Largest image file accepted, in bytes.',
+  },
+  maxImagePixels: {
+    schema: int(1),
+    default: 100_000_000,
+    doc: 'Largest decoded image accepted, in pixels (width × height): the decompression-bomb guard.',
+  },
+
+  // --- hashing -------------------------------------------------------------------------------
+  hashConcurrency: {
+    schema: int(0, 256),
+    default: 0,
+    doc: 'Worker threads used by `khien hash`; 0 means one per CPU core.',
+  },
+} as const satisfies Record<string, SettingSpec>;
+
+export interface SettingSpec {
+  readonly schema: z.ZodTypeAny;
+  readonly default: unknown;
+  readonly doc: string;
+}
+
+export type SettingName = keyof typeof SETTINGS;
+
+/** The validated, frozen configuration: one value per setting. */
+export type Config = { readonly [K in SettingName]: z.infer<(typeof SETTINGS)[K]['schema']> };
+
+/** `maxImageBytes` → `KHIEN_MAX_IMAGE_BYTES`. */
+export function envName(key: string): string {
+  return 'KHIEN_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();
+}
+
+/** `maxImageBytes` → `max-image-bytes` (the flag without its dashes). */
+export function flagName(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+}

@@ -1,0 +1,48 @@
+/**
+ * The error catalogue: every failure Khiên reports, with a stable code, the HTTP status the
+ * server answers with, and a one-line description. Codes never change meaning once published;
+ * clients and partner systems key on them. docs/errors.md is generated from this table and a
+ * test checks that it is current and that codes are unique.
+ *
+ * Sections are owned by capability; add new codes to the section they belong to.
+ */
+export interface ErrorSpec {
+  readonly status: number;
+  readonly description: string;
+}
+
+export const ERROR_CATALOGUE = {
+  // --- general -------------------------------------------------------------------------------
+  KHIEN_ERR_INTERNAL: { status: 500, description: 'An unexpected failure inside Khiên.' },
+  KHIEN_ERR_INVALID_ARGUMENT: {
+    status: 400,
+    description: 'An argument or field is not of the expected form; the message says which.',
+  },
+  KHIEN_ERR_CONFIG_INVALID: {
+    status: 500,
+    description: 'The configuration (flags, KHIEN_ environment variables or file) is invalid.',
+  },
+  KHIEN_ERR_NOT_FOUND: { status: 404, description: 'The file or object does not exist.' },
+
+  // --- hashes and hashing ----------------------------------------------------------------------
+  KHIEN_ERR_HASH_MALFORMED: {
+    status: 400,
+    description:
+      "A hash is not of its type's form (PDQ: 64 hex digits; MD5: 32; SHA-1: 40; SHA-256: 64).",
+  },
+  KHIEN_ERR_IMAGE_UNSUPPORTED: {
+    status: 415,
+    description:
+      'The file is not an image in a supported format (JPEG, PNG, WebP, TIFF, GIF, BMP, AVIF).',
+  },
+  KHIEN_ERR_IMAGE_CORRUPT: {
+    status: 422,
+    description: 'The image could not be decoded: truncated, corrupt, or lying about its type.',
+  },
+  KHIEN_ERR_IMAGE_TOO_LARGE: {
+    status: 413,
+    description: 'The image exceeds the configured byte or pixel limit (decompression-bomb guard).',
+  },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
