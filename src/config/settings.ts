@@ -42,6 +42,37 @@ export const SETTINGS = {
     default: 0,
     doc: 'Worker threads used by `khien hash`; 0 means one per CPU core.',
   },
+  // --- HTTP server (khien serve) -------------------------------------------------------------
+  host: {
+    schema: z.string().min(1),
+    default: '127.0.0.1',
+    doc: 'Address `khien serve` listens on; loopback by default, 0.0.0.0 for every interface.',
+  },
+  port: {
+    schema: int(0, 65535),
+    default: 8080,
+    doc: 'TCP port `khien serve` listens on; 0 picks a free port.',
+  },
+  rateLimitPerMinute: {
+    schema: int(1),
+    default: 6000,
+    doc: 'Requests each API key may make per minute (answers over it get 429).',
+  },
+  maxBatchSize: {
+    schema: int(1, 100_000),
+    default: 100,
+    doc: 'Most signals one POST /v1/match request may carry.',
+  },
+  maxUploadBytes: {
+    schema: int(1),
+    default: 50 * 1024 * 1024,
+    doc: 'Largest media file accepted by an HTTP upload, in bytes; it is hashed in memory only.',
+  },
+  maxJsonBodyBytes: {
+    schema: int(1),
+    default: 1024 * 1024,
+    doc: 'Largest JSON request body accepted by the HTTP API, in bytes.',
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export interface SettingSpec {

@@ -43,6 +43,37 @@ export const ERROR_CATALOGUE = {
     status: 413,
     description: 'The image exceeds the configured byte or pixel limit (decompression-bomb guard).',
   },
+
+  // --- HTTP edge (src/server) ------------------------------------------------------------------
+  KHIEN_ERR_ROUTE_NOT_FOUND: {
+    status: 404,
+    description: 'No endpoint has this path; /openapi.json lists them all.',
+  },
+  KHIEN_ERR_METHOD_NOT_ALLOWED: {
+    status: 405,
+    description:
+      'The path exists but not with this HTTP method; the Allow header lists those that do.',
+  },
+  KHIEN_ERR_MALFORMED_JSON: {
+    status: 400,
+    description: 'The request body is not valid JSON (or is empty where JSON is required).',
+  },
+  KHIEN_ERR_PAYLOAD_TOO_LARGE: {
+    status: 413,
+    description: 'The request body or uploaded file exceeds maxJsonBodyBytes or maxUploadBytes.',
+  },
+  KHIEN_ERR_BATCH_TOO_LARGE: {
+    status: 413,
+    description: 'A match request carries more signals than maxBatchSize allows.',
+  },
+  KHIEN_ERR_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    description: 'The Content-Type is not one this endpoint accepts (JSON or multipart/form-data).',
+  },
+  KHIEN_ERR_RATE_LIMITED: {
+    status: 429,
+    description: 'The API key made more requests than rateLimitPerMinute; retry after Retry-After.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
