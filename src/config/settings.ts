@@ -42,6 +42,38 @@ export const SETTINGS = {
     default: 0,
     doc: 'Worker threads used by `khien hash`; 0 means one per CPU core.',
   },
+  // --- video (vPDQ) -------------------------------------------------------------------------
+  ffmpegPath: {
+    schema: z.string(),
+    default: '',
+    doc: 'ffmpeg binary for video hashing. Empty: `ffmpeg` on PATH, else the npm package binary.',
+  },
+  ffprobePath: {
+    schema: z.string(),
+    default: '',
+    doc: 'ffprobe binary for video hashing. Empty: `ffprobe` on PATH, else the npm package binary.',
+  },
+  maxVideoBytes: {
+    schema: int(1),
+    default: 4 * 1024 * 1024 * 1024,
+    doc: 'Largest video file accepted, in bytes.',
+  },
+  maxVideoSeconds: {
+    schema: int(1),
+    default: 4 * 60 * 60,
+    doc: 'Longest video accepted, in seconds (stated duration, and frames decoded / frame rate).',
+  },
+  maxVideoPixels: {
+    schema: int(1),
+    default: 7680 * 4320,
+    doc: 'Largest video frame accepted, in pixels (width × height).',
+  },
+  videoTimeoutMs: {
+    schema: int(1),
+    default: 30 * 60 * 1000,
+    doc: 'Longest time one video may take to probe, decode and hash; ffmpeg is stopped after it.',
+  },
+
   // --- HTTP server (khien serve) -------------------------------------------------------------
   host: {
     schema: z.string().min(1),

@@ -74,6 +74,43 @@ export const ERROR_CATALOGUE = {
     status: 429,
     description: 'The API key made more requests than rateLimitPerMinute; retry after Retry-After.',
   },
+  // --- video (vPDQ) --------------------------------------------------------------------------
+  KHIEN_ERR_VIDEO_UNSUPPORTED: {
+    status: 415,
+    description: 'The file is not a video ffmpeg can read (still images go to PDQ instead).',
+  },
+  KHIEN_ERR_VIDEO_NO_VIDEO_STREAM: {
+    status: 422,
+    description: 'The file is a media file without a video stream (audio only, for example).',
+  },
+  KHIEN_ERR_VIDEO_CORRUPT: {
+    status: 422,
+    description: 'The video could not be decoded to the end: truncated, corrupt, or ffmpeg failed.',
+  },
+  KHIEN_ERR_VIDEO_ZERO_FRAME_RATE: {
+    status: 422,
+    description: 'The video states no usable frame rate (avg_frame_rate and r_frame_rate are 0).',
+  },
+  KHIEN_ERR_VIDEO_FRAME_TOO_SMALL: {
+    status: 422,
+    description: 'The frames (or the --downsample size) are under 5 pixels wide or high.',
+  },
+  KHIEN_ERR_VIDEO_TOO_LARGE: {
+    status: 413,
+    description: 'The video exceeds maxVideoBytes, maxVideoSeconds or maxVideoPixels.',
+  },
+  KHIEN_ERR_VIDEO_TIMEOUT: {
+    status: 422,
+    description: 'Decoding took longer than videoTimeoutMs; ffmpeg was stopped.',
+  },
+  KHIEN_ERR_VIDEO_TOOL_MISSING: {
+    status: 500,
+    description: 'ffmpeg or ffprobe was not found (ffmpegPath/ffprobePath, PATH, npm package).',
+  },
+  KHIEN_ERR_VPDQ_MALFORMED: {
+    status: 400,
+    description: 'A vPDQ signal is not lines of frameNumber,quality,pdqhex,timestamp.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
