@@ -105,6 +105,22 @@ export const SETTINGS = {
     default: 1024 * 1024,
     doc: 'Largest JSON request body accepted by the HTTP API, in bytes.',
   },
+  // --- service (review, import, match records) ----------------------------------------------
+  reviewsRequired: {
+    schema: int(1, 20),
+    default: 2,
+    doc: 'Confirmations from organisations other than the contributor that make an entry confirmed.',
+  },
+  importChunkSize: {
+    schema: int(1, 100_000),
+    default: 1000,
+    doc: 'Rows `khien import` commits per transaction; each commit is a resumable checkpoint.',
+  },
+  matchRecordFlushMs: {
+    schema: int(0, 10_000),
+    default: 50,
+    doc: 'Match audit rows and counters are written in batches at most this many ms apart.',
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export interface SettingSpec {

@@ -111,6 +111,77 @@ export const ERROR_CATALOGUE = {
     status: 400,
     description: 'A vPDQ signal is not lines of frameNumber,quality,pdqhex,timestamp.',
   },
+  // --- access and service (organisations, keys, banks, entries, audit) ----------------------
+  KHIEN_ERR_UNAUTHENTICATED: {
+    status: 401,
+    description:
+      'No API key, or not a key Khiên issued (`Authorization: Bearer khien_<id>_<secret>`).',
+  },
+  KHIEN_ERR_KEY_EXPIRED: { status: 401, description: 'The API key is past its expiry time.' },
+  KHIEN_ERR_KEY_REVOKED: { status: 401, description: 'The API key has been revoked.' },
+  KHIEN_ERR_ROLE_MISSING: {
+    status: 403,
+    description:
+      "The key lacks the role the action needs; details name the role and the key's roles.",
+  },
+  KHIEN_ERR_BANK_NOT_VISIBLE: {
+    status: 403,
+    description:
+      "The caller's organisation is not the bank's owner nor on the list the action needs (match, view, contribute).",
+  },
+  KHIEN_ERR_REVIEW_OWN_ORGANISATION: {
+    status: 403,
+    description:
+      "A reviewer may not review an entry contributed by the reviewer's own organisation.",
+  },
+  KHIEN_ERR_ORGANISATION_NOT_FOUND: { status: 404, description: 'No organisation has that id.' },
+  KHIEN_ERR_KEY_NOT_FOUND: { status: 404, description: 'No API key has that id.' },
+  KHIEN_ERR_BANK_NOT_FOUND: { status: 404, description: 'No bank has that id.' },
+  KHIEN_ERR_ENTRY_NOT_FOUND: { status: 404, description: 'No entry has that id.' },
+  KHIEN_ERR_MATCH_NOT_FOUND: {
+    status: 404,
+    description: 'No match with that id was reported to the caller’s organisation.',
+  },
+  KHIEN_ERR_ALREADY_EXISTS: {
+    status: 409,
+    description: 'An organisation or bank with that name already exists.',
+  },
+  KHIEN_ERR_ALREADY_BOOTSTRAPPED: {
+    status: 409,
+    description: 'Bootstrap runs only on an empty database; this one already has organisations.',
+  },
+  KHIEN_ERR_TRANSITION_INVALID: {
+    status: 409,
+    description: "The entry's current status does not allow that change (see docs/data-model.md).",
+  },
+  KHIEN_ERR_REVIEW_DUPLICATE: {
+    status: 409,
+    description: 'The organisation has already reviewed this entry.',
+  },
+  KHIEN_ERR_SIGNAL_DUPLICATE: {
+    status: 409,
+    description: 'A live entry of the bank already holds that signal; details name the entry.',
+  },
+  KHIEN_ERR_QUALITY_TOO_LOW: {
+    status: 422,
+    description: "The PDQ quality is below the bank's minimum quality (or missing).",
+  },
+  KHIEN_ERR_FACTS_INVALID: {
+    status: 400,
+    description: 'The law-neutral facts are not of the documented form (docs/verdicts.md).',
+  },
+  KHIEN_ERR_NOT_READY: {
+    status: 503,
+    description: 'The match index is still loading; retry when /readyz answers ready.',
+  },
+  KHIEN_ERR_STORE_UNAVAILABLE: {
+    status: 503,
+    description: 'The database cannot be opened, migrated or reached.',
+  },
+  KHIEN_ERR_AUDIT_CHAIN_BROKEN: {
+    status: 500,
+    description: 'The audit log hash chain does not verify: a row was edited, removed or inserted.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,0 +1,233 @@
+/**
+ * The schema, as an ordered list of migrations run by Kysely's Migrator from code (no files to
+ * ship). Column types are the few both dialects share; the only dialect difference is how an
+ * auto-numbered integer key is spelled.
+ */
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { StoreDialect } from './open-store.js';
+
+type Db = Kysely<unknown>;
+
+/** The migrations for one dialect, keyed so that they sort in the order they must run. */
+export function migrationProvider(dialect: StoreDialect): MigrationProvider {
+  return {
+    getMigrations: async (): Promise<Record<string, Migration>> => ({
+      '0001_initial': { up: (db) => initial(db, dialect) },
+    }),
+  };
+}
+
+async function initial(db: Db, dialect: StoreDialect): Promise<void> {
+  const serial = dialect === 'postgres' ? sql`serial` : sql`integer`;
+  const big = dialect === 'postgres' ? 'bigint' : 'integer';
+
+  await db.schema
+    .createTable('organisations')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull().unique())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('api_keys')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id'))
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('secret_hash', 'text', (c) => c.notNull())
+    .addColumn('roles', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text')
+    .addColumn('revoked_at', 'text')
+    .execute();
+
+  await db.schema
+    .createTable('banks')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull().unique())
+    .addColumn('description', 'text', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('owner_org_id', 'text', (c) => c.notNull().references('organisations.id'))
+    .addColumn('pdq_max_distance', 'integer', (c) => c.notNull())
+    .addColumn('min_quality', 'integer', (c) => c.notNull())
+    .addColumn('dihedral', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('bank_access')
+    .addColumn('bank_id', 'text', (c) => c.notNull().references('banks.id'))
+    .addColumn('org_id', 'text', (c) => c.notNull().references('organisations.id'))
+    .addColumn('access', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('bank_access_pk', ['bank_id', 'org_id', 'access'])
+    .execute();
+  await db.schema.createIndex('bank_access_org').on('bank_access').column('org_id').execute();
+
+  await createEntryTables(db, serial);
+  await createAuditTables(db);
+  await createMatchAndImportTables(db, big);
+}
+
+async function createEntryTables(db: Db, serial: ReturnType<typeof sql>): Promise<void> {
+  await db.schema
+    .createTable('entries')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('bank_id', 'text', (c) => c.notNull().references('banks.id'))
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('contributor_org_id', 'text', (c) => c.notNull().references('organisations.id'))
+    .addColumn('contributor_key_id', 'text', (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('external_id', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .addColumn('facts', 'text', (c) => c.notNull())
+    .addColumn('note', 'text', (c) => c.notNull())
+    .addColumn('confirmations', 'integer', (c) => c.notNull())
+    .addColumn('verdicts', 'text', (c) => c.notNull())
+    .addColumn('verdict_version', 'text', (c) => c.notNull())
+    .addColumn('disabled_reason', 'text')
+    .addColumn('disabled_until', 'text')
+    .addColumn('deleted_at', 'text')
+    .execute();
+  await db.schema
+    .createIndex('entries_bank_status')
+    .on('entries')
+    .columns(['bank_id', 'status', 'id'])
+    .execute();
+  // An imported row is identified by its list and external id: re-importing cannot duplicate it.
+  await db.schema
+    .createIndex('entries_external')
+    .on('entries')
+    .columns(['bank_id', 'source', 'external_id'])
+    .unique()
+    .execute();
+  await db.schema
+    .createIndex('entries_verdict_version')
+    .on('entries')
+    .column('verdict_version')
+    .execute();
+
+  await db.schema
+    .createTable('signals')
+    .addColumn('id', serial, (c) => c.primaryKey().autoIncrement())
+    .addColumn('entry_id', 'text', (c) => c.notNull().references('entries.id'))
+    .addColumn('bank_id', 'text', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .addColumn('quality', 'integer')
+    .execute();
+  await db.schema.createIndex('signals_entry').on('signals').column('entry_id').execute();
+  await db.schema
+    .createIndex('signals_bank_value')
+    .on('signals')
+    .columns(['bank_id', 'type', 'value'])
+    .execute();
+
+  await db.schema
+    .createTable('entry_transitions')
+    .addColumn('id', serial, (c) => c.primaryKey().autoIncrement())
+    .addColumn('entry_id', 'text', (c) => c.notNull().references('entries.id'))
+    .addColumn('at', 'text', (c) => c.notNull())
+    .addColumn('org_id', 'text', (c) => c.notNull())
+    .addColumn('key_id', 'text', (c) => c.notNull())
+    .addColumn('from_status', 'text')
+    .addColumn('to_status', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('until', 'text')
+    .execute();
+  await db.schema
+    .createIndex('entry_transitions_entry')
+    .on('entry_transitions')
+    .column('entry_id')
+    .execute();
+
+  await db.schema
+    .createTable('reviews')
+    .addColumn('entry_id', 'text', (c) => c.notNull().references('entries.id'))
+    .addColumn('org_id', 'text', (c) => c.notNull())
+    .addColumn('key_id', 'text', (c) => c.notNull())
+    .addColumn('decision', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('reviews_pk', ['entry_id', 'org_id'])
+    .execute();
+}
+
+async function createAuditTables(db: Db): Promise<void> {
+  await db.schema
+    .createTable('audit_log')
+    .addColumn('seq', 'integer', (c) => c.primaryKey())
+    .addColumn('at', 'text', (c) => c.notNull())
+    .addColumn('org_id', 'text')
+    .addColumn('key_id', 'text')
+    .addColumn('request_id', 'text')
+    .addColumn('action', 'text', (c) => c.notNull())
+    .addColumn('subject', 'text')
+    .addColumn('details', 'text', (c) => c.notNull())
+    .addColumn('prev_hash', 'text', (c) => c.notNull())
+    .addColumn('hash', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('audit_log_at').on('audit_log').column('at').execute();
+  await db.schema.createIndex('audit_log_org').on('audit_log').columns(['org_id', 'seq']).execute();
+
+  await db.schema
+    .createTable('audit_head')
+    .addColumn('id', 'integer', (c) => c.primaryKey())
+    .addColumn('seq', 'integer', (c) => c.notNull())
+    .addColumn('hash', 'text', (c) => c.notNull())
+    .execute();
+  await db
+    .insertInto('audit_head' as never)
+    .values({ id: 1, seq: 0, hash: '0'.repeat(64) } as never)
+    .execute();
+}
+
+async function createMatchAndImportTables(db: Db, big: 'bigint' | 'integer'): Promise<void> {
+  await db.schema
+    .createTable('match_events')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('at', 'text', (c) => c.notNull())
+    .addColumn('org_id', 'text', (c) => c.notNull())
+    .addColumn('key_id', 'text', (c) => c.notNull())
+    .addColumn('request_id', 'text', (c) => c.notNull())
+    .addColumn('bank_id', 'text', (c) => c.notNull())
+    .addColumn('entry_id', 'text', (c) => c.notNull())
+    .addColumn('signal_id', 'integer', (c) => c.notNull())
+    .addColumn('signal_type', 'text', (c) => c.notNull())
+    .addColumn('distance', 'integer', (c) => c.notNull())
+    .addColumn('feedback', 'text')
+    .execute();
+
+  await db.schema
+    .createTable('match_counters')
+    .addColumn('day', 'text', (c) => c.notNull())
+    .addColumn('org_id', 'text', (c) => c.notNull())
+    .addColumn('bank_id', 'text', (c) => c.notNull())
+    .addColumn('queries', big, (c) => c.notNull())
+    .addColumn('hits', big, (c) => c.notNull())
+    .addPrimaryKeyConstraint('match_counters_pk', ['day', 'org_id', 'bank_id'])
+    .execute();
+
+  await db.schema
+    .createTable('import_jobs')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('bank_id', 'text', (c) => c.notNull().references('banks.id'))
+    .addColumn('org_id', 'text', (c) => c.notNull())
+    .addColumn('key_id', 'text', (c) => c.notNull())
+    .addColumn('path', 'text', (c) => c.notNull())
+    .addColumn('fingerprint', 'text', (c) => c.notNull())
+    .addColumn('format', 'text', (c) => c.notNull())
+    .addColumn('source', 'text', (c) => c.notNull())
+    .addColumn('as_confirmed', 'integer', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('bytes_done', big, (c) => c.notNull())
+    .addColumn('lines_done', big, (c) => c.notNull())
+    .addColumn('committed', big, (c) => c.notNull())
+    .addColumn('rejected', big, (c) => c.notNull())
+    .addColumn('duplicates', big, (c) => c.notNull())
+    .addColumn('rejections', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'text', (c) => c.notNull())
+    .execute();
+}

@@ -1,0 +1,114 @@
+/**
+ * Opens the store: the embedded SQLite file `<dataDir>/khien.sqlite` by default, PostgreSQL when
+ * a database URL is configured. Migrations run on open, so a store is always at the current
+ * schema. Both dialects go through the same Kysely query code.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { KhienError } from '../errors/index.js';
+import type { Database } from './database.js';
+import { migrationProvider } from './migrations.js';
+
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** An open store. `close()` ends the pool or closes the file. */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: StoreDialect;
+  /** Where it lives, for messages: a file path or the URL without its password. */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  readonly dataDir: string;
+  /** postgres://…; empty or absent for SQLite. */
+  readonly databaseUrl?: string;
+  /** PostgreSQL only: the schema to work in (created if missing); tests isolate with it. */
+  readonly pgSchema?: string;
+  /** PostgreSQL pool size (default 10). */
+  readonly pgPoolSize?: number;
+}
+
+/** Opens and migrates the store the options name. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const store = options.databaseUrl ? await openPostgres(options) : openSqlite(options.dataDir);
+  try {
+    await migrate(store);
+    return store;
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+}
+
+function openSqlite(dataDir: string): Store {
+  mkdirSync(dataDir, { recursive: true });
+  const path = join(dataDir, 'khien.sqlite');
+  const file = new SqliteDatabase(path);
+  // WAL lets readers run beside the writer; FULL makes each commit durable before it returns,
+  // which is what "an import loses nothing it reported as committed" rests on.
+  file.pragma('journal_mode = WAL');
+  file.pragma('synchronous = FULL');
+  file.pragma('foreign_keys = ON');
+  file.pragma('busy_timeout = 10000');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  return { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
+}
+
+// int8 (counts, sums, bigint columns) as JS numbers: every value Khiên keeps fits in 2^53.
+const PG_TYPES = {
+  getTypeParser: (oid: number, format?: string) =>
+    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
+};
+
+async function openPostgres(options: StoreOptions): Promise<Store> {
+  const schema = options.pgSchema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new KhienError('KHIEN_ERR_INVALID_ARGUMENT', `bad PostgreSQL schema name ${schema}`);
+  }
+  if (schema) await createSchema(options.databaseUrl!, schema);
+  const pool = new pg.Pool({
+    connectionString: options.databaseUrl,
+    max: options.pgPoolSize ?? 10,
+    types: PG_TYPES as never,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    location: redact(options.databaseUrl!),
+    close: () => db.destroy(),
+  };
+}
+
+async function createSchema(url: string, schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } finally {
+    await client.end();
+  }
+}
+
+async function migrate(store: Store): Promise<void> {
+  const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.dialect) });
+  const { error } = await migrator.migrateToLatest();
+  if (error) {
+    throw new KhienError(
+      'KHIEN_ERR_STORE_UNAVAILABLE',
+      `cannot migrate the store at ${store.location}: ${(error as Error).message}`,
+      {},
+      { cause: error },
+    );
+  }
+}
+
+function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+}
