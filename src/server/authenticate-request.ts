@@ -1,0 +1,52 @@
+/**
+ * Authentication of /v1 requests: `Authorization: Bearer <key>` is turned into the calling
+ * Actor by the service, before rate limiting (which is keyed by the key id) and before the body
+ * is read, so an unauthenticated upload is refused without being buffered.
+ */
+import type { FastifyInstance } from 'fastify';
+import { KhienError, type ErrorCode } from '../errors/index.js';
+import type { KhienService } from '../service/khien-service.js';
+import type { Actor } from '../service/types.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The authenticated caller; null on public endpoints. */
+    actor: Actor | null;
+  }
+}
+
+/** Codes any authenticated endpoint may answer with because of its key. */
+export const AUTH_ERRORS: readonly ErrorCode[] = [
+  'KHIEN_ERR_UNAUTHENTICATED',
+  'KHIEN_ERR_KEY_EXPIRED',
+  'KHIEN_ERR_KEY_REVOKED',
+  'KHIEN_ERR_ROLE_MISSING',
+];
+
+/** Adds the hook that authenticates every request of `scope`. */
+export function installAuthentication(scope: FastifyInstance, service: KhienService): void {
+  scope.addHook('onRequest', async (request) => {
+    const rawKey = bearerKey(request.headers.authorization);
+    request.actor = await service.authenticate(rawKey, request.id);
+  });
+}
+
+/** The key of a `Bearer` Authorization header; a coded error naming what was wrong. */
+export function bearerKey(header: string | undefined): string {
+  if (header === undefined || header.trim() === '') {
+    throw new KhienError(
+      'KHIEN_ERR_UNAUTHENTICATED',
+      'expected an "Authorization: Bearer <key>" header, got none',
+    );
+  }
+  const match = /^(\S+)\s+(\S+)\s*$/.exec(header);
+  if (!match || match[1].toLowerCase() !== 'bearer') {
+    const scheme = header.trim().split(/\s+/)[0];
+    throw new KhienError(
+      'KHIEN_ERR_UNAUTHENTICATED',
+      `expected "Authorization: Bearer <key>", got the scheme "${scheme}"`,
+      { scheme },
+    );
+  }
+  return match[2];
+}
