@@ -1,0 +1,121 @@
+/**
+ * MihBase: the immutable bulk of the multi-index, in typed arrays on SharedArrayBuffers (so
+ * worker threads search the same memory without a copy). Entries are sorted by id, so an id's
+ * position is a binary search away and no id map is kept. Per slot, a CSR table: offsets[v] ..
+ * offsets[v + 1] delimit, in entries, the positions whose slot value is v (counting sort).
+ * Removal only sets a bit in `dead`; compaction builds a new base.
+ *
+ * Memory per hash at n hashes and m slots of w bits: 32 (hash) + 4 (id) + 4m (slot entries)
+ * + 4m·2^w/n (offsets) + 1/8 (dead bit): 97 bytes for 12×21–22 bits at 10M.
+ */
+import { PACKED_WORDS } from './packed-hash.js';
+import { slotValue, type SlotLayout } from './slot-layout.js';
+
+export interface MihBase {
+  readonly layout: SlotLayout;
+  readonly count: number;
+  /** Packed hashes, PACKED_WORDS per entry. */
+  readonly hashes: Uint32Array;
+  /** External ids, strictly ascending. */
+  readonly ids: Uint32Array;
+  /** Per slot, 2^w + 1 bucket starts. */
+  readonly offsets: readonly Uint32Array[];
+  /** Per slot, `count` positions grouped by slot value. */
+  readonly entries: readonly Uint32Array[];
+  /** Tombstones: bit p set when position p is removed. */
+  readonly dead: Uint32Array;
+  /** Number of set bits in `dead`. */
+  deadCount: number;
+}
+
+/** Entries processed between yields of a sliced build (about a millisecond of work). */
+export const BUILD_SLICE = 1 << 16;
+
+/** A Uint32Array on shared memory (transferable to workers without a copy). */
+export function sharedUint32(length: number): Uint32Array {
+  return new Uint32Array(new SharedArrayBuffer(Math.max(1, length) * 4));
+}
+
+/** True when position `p` of `base` is removed. */
+export function isDead(base: MihBase, p: number): boolean {
+  return (base.dead[p >>> 5] & (1 << (p & 31))) !== 0;
+}
+
+/** Position of `id` in `base` (live or dead), or -1. */
+export function findPosition(base: MihBase, id: number): number {
+  const ids = base.ids;
+  let lo = 0;
+  let hi = base.count - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid] < id) lo = mid + 1;
+    else if (ids[mid] > id) hi = mid - 1;
+    else return mid;
+  }
+  return -1;
+}
+
+/** Marks position `p` removed. */
+export function markDead(base: MihBase, p: number): void {
+  base.dead[p >>> 5] |= 1 << (p & 31);
+  base.deadCount++;
+}
+
+/**
+ * Builds the slot tables over `ids` (strictly ascending) and their packed `hashes` (both on
+ * shared memory), yielding every BUILD_SLICE entries so a caller can spread the work.
+ */
+export function* buildBase(
+  layout: SlotLayout,
+  ids: Uint32Array,
+  hashes: Uint32Array,
+  count: number,
+): Generator<void, MihBase> {
+  const offsets: Uint32Array[] = [];
+  const entries: Uint32Array[] = [];
+  for (let i = 0; i < layout.widths.length; i++) {
+    const table = sharedUint32((1 << layout.widths[i]) + 1);
+    const slot = sharedUint32(count);
+    yield* fillSlot(table, slot, hashes, count, layout.starts[i], layout.widths[i]);
+    offsets.push(table);
+    entries.push(slot);
+  }
+  const dead = sharedUint32(Math.ceil(count / 32));
+  return { layout, count, hashes, ids, offsets, entries, dead, deadCount: 0 };
+}
+
+/** One slot's counting sort (counts, running sums, then a descending fill). */
+function* fillSlot(
+  table: Uint32Array,
+  slot: Uint32Array,
+  hashes: Uint32Array,
+  count: number,
+  start: number,
+  width: number,
+): Generator<void> {
+  for (let p = 0; p < count; p++) {
+    table[slotValue(hashes, p * PACKED_WORDS, start, width)]++;
+    if ((p & (BUILD_SLICE - 1)) === BUILD_SLICE - 1) yield;
+  }
+
+  // Inclusive running sums: table[v] = end of bucket v; the fill below walks it back to starts.
+  const values = 1 << width;
+  for (let v = 1; v < values; v++) {
+    table[v] += table[v - 1];
+    if ((v & (BUILD_SLICE * 4 - 1)) === 0) yield;
+  }
+  table[values] = count;
+
+  for (let p = count - 1; p >= 0; p--) {
+    slot[--table[slotValue(hashes, p * PACKED_WORDS, start, width)]] = p;
+    if ((p & (BUILD_SLICE - 1)) === 0) yield;
+  }
+}
+
+/** Runs a sliced build to the end at once. */
+export function runToEnd<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const next = steps.next();
+    if (next.done === true) return next.value;
+  }
+}
