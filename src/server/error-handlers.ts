@@ -13,8 +13,8 @@ export function installErrorHandlers(app: FastifyInstance, routes: readonly AnyR
   const methodsFor = allowedMethods(routes);
 
   app.setErrorHandler((err, request, reply) => {
-    const error = toHttpError(err);
-    if (error.status >= 500) request.log.error({ err, requestId: request.id }, error.message);
+    const error = toHttpError(err, request.headers['content-type']);
+    if (error.status === 500) request.log.error({ err }, error.message);
     if (error.status === 401) reply.header('www-authenticate', 'Bearer realm="khien"');
     return reply.code(error.status).send(error.toJSON());
   });

@@ -55,15 +55,27 @@ const FRAMEWORK_ERRORS: Readonly<Record<string, { code: ErrorCode; message: stri
 };
 
 /**
- * Turns anything thrown while serving a request into a KhienError. Unknown failures become
+ * Turns anything thrown while serving a request into a KhienError (`contentType` is the
+ * request's, named in 415 messages). Unknown failures become
  * KHIEN_ERR_INTERNAL with a message that reveals nothing of the inside; the caller logs the
  * original.
  */
-export function toHttpError(err: unknown): KhienError {
+export function toHttpError(err: unknown, contentType?: string): KhienError {
   if (isKhienError(err)) return err;
 
   const fastifyCode = (err as { code?: unknown } | null)?.code;
   const known = typeof fastifyCode === 'string' ? FRAMEWORK_ERRORS[fastifyCode] : undefined;
+  if (known?.code === 'KHIEN_ERR_UNSUPPORTED_MEDIA_TYPE') {
+    const got = contentType ?? 'no Content-Type';
+    return new KhienError(
+      known.code,
+      `${known.message}, got ${got}`,
+      { contentType: got },
+      {
+        cause: err,
+      },
+    );
+  }
   if (known) return new KhienError(known.code, known.message, {}, { cause: err });
 
   if (err instanceof SyntaxError && (err as { statusCode?: number }).statusCode === 400) {
