@@ -3,7 +3,8 @@
  * status through `setStatus` (0 unless it calls it).
  */
 import type { Command } from 'commander';
+import { registerServe } from './serve.js';
 
 export type RegisterCommand = (program: Command, setStatus: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [registerServe];
