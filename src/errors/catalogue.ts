@@ -43,6 +43,10 @@ export const ERROR_CATALOGUE = {
     status: 413,
     description: 'The image exceeds the configured byte or pixel limit (decompression-bomb guard).',
   },
+  KHIEN_ERR_IMAGE_UNREADABLE: {
+    status: 500,
+    description: 'The image file exists but could not be read (permissions, I/O error).',
+  },
 
   // --- HTTP edge (src/server) ------------------------------------------------------------------
   KHIEN_ERR_ROUTE_NOT_FOUND: {

@@ -20,6 +20,8 @@ export interface PixelLayout {
   readonly channels: PixelChannels;
   /** Bytes from one row's start to the next; at least width × channels. */
   readonly stride: number;
+  /** Luma is the first byte of each pixel (grey images), not the RGB formula. */
+  readonly grey: boolean;
 }
 
 /** Decimation sample index: trunc(((i + 0.5) · n) / 64), in double as the reference does. */
@@ -82,7 +84,7 @@ function planFor(width: number, height: number): DownsamplePlan {
 export function lumaTo64Unfiltered(pixels: Uint8Array, layout: PixelLayout, out: Float32Array) {
   const line = new Float32Array(64);
   for (let r = 0; r < 64; r++) {
-    lumaRow(pixels, r * layout.stride, 64, layout.channels, line);
+    lumaRow(pixels, r * layout.stride, 64, layout.channels, layout.grey, line);
     out.set(line, r * 64);
   }
 }
@@ -93,7 +95,7 @@ export function jaroszTo64(pixels: Uint8Array, layout: PixelLayout, out: Float32
   const { box1, box2 } = plan;
 
   for (let r = 0; r < layout.height; r++) {
-    lumaRow(pixels, r * layout.stride, layout.width, layout.channels, plan.lumaLine);
+    lumaRow(pixels, r * layout.stride, layout.width, layout.channels, layout.grey, plan.lumaLine);
     boxRow(plan.lumaLine, box1.inputRow(), layout.width, plan.wx);
     secondPass(plan, box1.push(), out);
   }

@@ -23,6 +23,13 @@ export const PDQ_MIN_DIMENSION = 5;
 export interface PdqPixelOptions {
   /** Bytes from one row to the next (default width × channels), e.g. a padded video line. */
   stride?: number;
+  /**
+   * Use the first byte of each pixel as the luma even with 3 or 4 channels. The reference's
+   * decoder hands over one grey channel whenever every pixel has r = g = b, and the RGB
+   * formula would differ from the grey value in the last bit for 35 of the 256 levels.
+   * Always true for 1 and 2 channels.
+   */
+  grey?: boolean;
 }
 
 /** A PDQ hash with its quality. */
@@ -42,8 +49,9 @@ const DCT = new Float32Array(16 * 16);
 const VARIANT = new Float32Array(16 * 16);
 
 /**
- * Hashes pixels (row-major; 1 = grey, 2 = grey+alpha, 3 = RGB, 4 = RGBA, alpha ignored). An
- * image smaller than 5 pixels on a side gives the all-zero hash with quality 0, as the reference.
+ * Hashes pixels (row-major; 1 = grey, 2 = grey+alpha, 3 = RGB, 4 = RGBA, alpha ignored) at full
+ * resolution. An image smaller than 5 pixels on a side gives the all-zero hash with quality 0,
+ * as the reference.
  */
 export function pdqFromPixels(
   pixels: Uint8Array,
@@ -121,5 +129,5 @@ function checkLayout(
       { width, height, channels, stride, bytes: pixels.length },
     );
   }
-  return { width, height, channels, stride };
+  return { width, height, channels, stride, grey: channels <= 2 || opts.grey === true };
 }

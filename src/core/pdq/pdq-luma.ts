@@ -28,16 +28,17 @@ for (let v = 0; v < 256; v++) {
 
 /**
  * Writes the luma of one image row into `out[0..cols)`. `offset` is the byte index of the
- * row's first pixel in `pixels`.
+ * row's first pixel in `pixels`. With `grey`, the first byte of each pixel is the luma.
  */
 export function lumaRow(
   pixels: Uint8Array,
   offset: number,
   cols: number,
   channels: PixelChannels,
+  grey: boolean,
   out: Float32Array,
 ): void {
-  if (channels <= 2) {
+  if (grey) {
     for (let c = 0, p = offset; c < cols; c++, p += channels) out[c] = pixels[p];
     return;
   }
