@@ -48,6 +48,29 @@ export const ERROR_CATALOGUE = {
     description: 'The image file exists but could not be read (permissions, I/O error).',
   },
 
+  // --- index (src/core/index, src/index-io, khien match) ---------------------------------------
+  KHIEN_ERR_INDEX_SNAPSHOT_FOREIGN: {
+    status: 500,
+    description: 'The file is not a Khiên index snapshot (its first bytes are not the magic).',
+  },
+  KHIEN_ERR_INDEX_SNAPSHOT_VERSION: {
+    status: 500,
+    description: 'The index snapshot was written in a format version this build cannot read.',
+  },
+  KHIEN_ERR_INDEX_SNAPSHOT_TRUNCATED: {
+    status: 500,
+    description: 'The index snapshot is shorter than its header says (an interrupted write?).',
+  },
+  KHIEN_ERR_INDEX_SNAPSHOT_CORRUPT: {
+    status: 500,
+    description: 'The index snapshot fails its checksum or its tables are inconsistent.',
+  },
+  KHIEN_ERR_HASH_LIST_MALFORMED: {
+    status: 400,
+    description:
+      'A line of a hash list (khien match input) is not a hash, a `khien hash` csv line or JSON line; the details give the file and line number.',
+  },
+
   // --- HTTP edge (src/server) ------------------------------------------------------------------
   KHIEN_ERR_ROUTE_NOT_FOUND: {
     status: 404,
