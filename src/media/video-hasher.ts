@@ -13,16 +13,24 @@ import type { PdqHash } from '../core/pdq/pdq-hash.js';
 import { frameStep } from '../core/vpdq/frame-selection.js';
 import type { VpdqFeature } from '../core/vpdq/vpdq-feature.js';
 import { frameTimestamp } from '../core/vpdq/vpdq-timestamp.js';
-import { streamFrames } from './video-frames.js';
+import { streamFrames, type RawFrame } from './video-frames.js';
 import { probeVideo, tooLong, type VideoInfo } from './video-probe.js';
 import { findVideoTools } from './video-tools.js';
 
-/** Hashes one RGB24 frame; the PDQ core's full-resolution entry point. */
+/**
+ * Hashes one RGB24 frame with the PDQ core at full resolution: pdqFromPixels directly, or a
+ * FrameHashPool's `hash` to spread frames over worker threads. It may keep the pixel buffer.
+ */
 export type FrameHasher = (
   pixels: Uint8Array,
   width: number,
   height: number,
-) => { hash: PdqHash; quality: number };
+) => FrameHash | Promise<FrameHash>;
+
+interface FrameHash {
+  readonly hash: PdqHash;
+  readonly quality: number;
+}
 
 /** The settings hashing reads (a subset of Config). */
 export interface VideoHashSettings {
@@ -43,6 +51,8 @@ export interface VideoHashOptions {
   readonly signal?: AbortSignal;
   /** Called with ffmpeg's process id (tests check it is reaped). */
   readonly onSpawn?: (pid: number) => void;
+  /** Frames hashed concurrently at most (with an asynchronous hasher); default 8. */
+  readonly inFlight?: number;
 }
 
 /** A video's signals. */
@@ -100,19 +110,52 @@ async function hashWithin(
   const size = outputSize(info, options.downsample);
   const step = frameStep(options.secondsPerHash ?? 1, info.fps);
 
-  const features: VpdqFeature[] = [];
   const frames = streamFrames(tools, { path, ...size, step, signal, onSpawn: options.onSpawn });
-  for await (const frame of frames) {
-    const timestamp = frameTimestamp(frame.frameNumber, info.fps);
-    if (frame.frameNumber / info.fps > settings.maxVideoSeconds) {
-      throw tooLong(frame.frameNumber / info.fps, settings.maxVideoSeconds);
-    }
-    const { hash, quality } = hashFrame(frame.pixels, size.width, size.height);
-    features.push({ frameNumber: frame.frameNumber, quality, hash, timestamp });
-  }
+  const features = await hashFrames(frames, info, size, hashFrame, {
+    maxVideoSeconds: settings.maxVideoSeconds,
+    inFlight: options.inFlight ?? 8,
+  });
 
   const { md5, sha256 } = await digests;
   return { info, step, features, md5, sha256, bytes };
+}
+
+/**
+ * Hashes frames as they stream, keeping at most `inFlight` unanswered: ffmpeg is paced by the
+ * pipe while the hasher catches up. Results keep frame order whatever order workers answer in.
+ */
+async function hashFrames(
+  frames: AsyncIterable<RawFrame>,
+  info: VideoInfo,
+  size: { width: number; height: number },
+  hashFrame: FrameHasher,
+  limits: { maxVideoSeconds: number; inFlight: number },
+): Promise<VpdqFeature[]> {
+  const pending: Promise<VpdqFeature>[] = [];
+  const features: VpdqFeature[] = [];
+  for await (const frame of frames) {
+    const seconds = frame.frameNumber / info.fps;
+    if (seconds > limits.maxVideoSeconds) throw tooLong(seconds, limits.maxVideoSeconds);
+
+    const next = hashOne(frame, info.fps, size, hashFrame);
+    next.catch(() => undefined); // awaited in turn below; a failure then ends the loop
+    pending.push(next);
+    if (pending.length >= limits.inFlight) features.push(await pending.shift()!);
+  }
+
+  for (const next of pending) features.push(await next);
+  return features;
+}
+
+async function hashOne(
+  frame: RawFrame,
+  fps: number,
+  size: { width: number; height: number },
+  hashFrame: FrameHasher,
+): Promise<VpdqFeature> {
+  const timestamp = frameTimestamp(frame.frameNumber, fps);
+  const { hash, quality } = await hashFrame(frame.pixels, size.width, size.height);
+  return { frameNumber: frame.frameNumber, quality, hash, timestamp };
 }
 
 async function checkFile(path: string, maxVideoBytes: number): Promise<number> {

@@ -4,6 +4,7 @@
  * its stored (coded) width and height from codecpar, and avg_frame_rate else r_frame_rate;
  * rotation and aspect-ratio metadata are ignored.
  */
+import { open } from 'node:fs/promises';
 import { KhienError } from '../errors/index.js';
 import { chooseFrameRate, parseRational } from '../core/vpdq/frame-selection.js';
 import { VideoChild, spawned } from './video-child.js';
@@ -135,7 +136,7 @@ async function runProbe(ffprobe: string, path: string, signal?: AbortSignal) {
     for await (const chunk of child.process.stdout) text += chunk as string;
     const exit = await child.exited;
     signal?.throwIfAborted();
-    if (exit.code !== 0) throw probeFailure(child.stderr, path);
+    if (exit.code !== 0) throw probeFailure(child.stderr, path, await startsLikeMp4(path));
     return JSON.parse(text) as ProbeOutput;
   } finally {
     await child.stop();
@@ -147,12 +148,12 @@ const ENTRIES =
   ':format=format_name,duration';
 
 /**
- * ffprobe's failure text: an MP4 whose index ("moov atom") is missing was cut short; other
- * unreadable input is not a video.
+ * ffprobe's failure text: a real MP4 (it opens with an `ftyp` box) whose index ("moov atom") is
+ * missing was cut short; other unreadable input, including text named .mp4, is not a video.
  */
-function probeFailure(stderr: string, path: string): KhienError {
+function probeFailure(stderr: string, path: string, mp4: boolean): KhienError {
   const message = stderr.split('\n').pop()?.replace(path, 'input') ?? '';
-  if (/moov atom not found|partial file|end of file/i.test(stderr)) {
+  if ((mp4 && /moov atom not found/i.test(stderr)) || /partial file|end of file/i.test(stderr)) {
     return new KhienError(
       'KHIEN_ERR_VIDEO_CORRUPT',
       `expected a complete video, got a truncated or damaged file (${message})`,
@@ -164,6 +165,18 @@ function probeFailure(stderr: string, path: string): KhienError {
     `expected a video ffmpeg can read, got a file it cannot (${message})`,
     { ffprobe: stderr.slice(0, 1000) },
   );
+}
+
+/** True when the file opens with an ISO media `ftyp` box (MP4, MOV, 3GP…). */
+async function startsLikeMp4(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const header = Buffer.alloc(8);
+    await handle.read(header, 0, 8, 0);
+    return header.toString('latin1', 4, 8) === 'ftyp';
+  } finally {
+    await handle.close();
+  }
 }
 
 function positive(text: string | undefined): number | null {
