@@ -11,7 +11,7 @@ import { KhienError } from '../src/errors/index.js';
 import { buildServer } from '../src/server/build-server.js';
 import type { KhienService } from '../src/service/khien-service.js';
 import type { Actor, MatchInput, MatchResult } from '../src/service/types.js';
-import { errorBody, registeredRoutes, send } from './http-harness.js';
+import { errorBody, registeredRoutes, send, type SendOptions } from './http-harness.js';
 
 const PDQ = 'f8f8f0cee0f4a84f06370a22038f63f0b36e2ed596621e1d33e6b39c4e9c9b22';
 
@@ -292,7 +292,7 @@ test('a JSON body over maxJsonBodyBytes is 413 KHIEN_ERR_PAYLOAD_TOO_LARGE', asy
 
 test('uploads: over maxUploadBytes is 413, wrong or missing file fields are 400', async () => {
   const { app, fake } = await edgeServer();
-  const upload = (u: Parameters<typeof send>[3]['upload']) =>
+  const upload = (u: SendOptions['upload']) =>
     send(app, 'POST', '/v1/match', { key: 'k1', upload: u });
 
   const big = await upload({ media: Buffer.alloc(1001, 1) });
