@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig, type Config } from '../src/config/index.js';
 import { buildServer } from '../src/server/build-server.js';
+import { serviceImageHasher } from '../src/server/service-image-hasher.js';
 import { KhienService } from '../src/service/khien-service.js';
 import { openStore, type Store } from '../src/store/open-store.js';
 import type { HashImage } from '../src/service/image-hashing.js';
@@ -46,7 +47,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     databaseUrl: options.databaseUrl,
     ...(pgSchema ? { pgSchema } : {}),
   });
-  const service = new KhienService({ store, config, hashImage: options.hashImage });
+  const hashImage = options.hashImage ?? serviceImageHasher(config);
+  const service = new KhienService({ store, config, hashImage });
   const app = await buildServer({ service, config });
   if (options.start !== false) await service.start();
 

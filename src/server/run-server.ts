@@ -10,6 +10,7 @@ import { logger } from '../log/logger.js';
 import { KhienService } from '../service/khien-service.js';
 import { openStore, type Store } from '../store/open-store.js';
 import { buildServer } from './build-server.js';
+import { serviceImageHasher } from './service-image-hasher.js';
 
 /** A running server: its address and a way to stop it. */
 export interface RunningServer {
@@ -27,7 +28,7 @@ export async function startServer(
   print: (line: string) => void = (line) => process.stdout.write(line + '\n'),
 ): Promise<RunningServer> {
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const service = new KhienService({ store, config });
+  const service = new KhienService({ store, config, hashImage: serviceImageHasher(config) });
   const app = await buildServer({ service, config });
   const url = await app.listen({ host: config.host, port: config.port });
 
