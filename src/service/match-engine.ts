@@ -1,10 +1,130 @@
 /**
- * MatchEngine: the in-memory side of matching. Placeholder surface; filled in below.
+ * MatchEngine: the in-memory side of matching. It holds every confirmed signal in one PDQ index
+ * and one exact index per digest type, plus, per signal id, its type and bank, packed in typed
+ * arrays (a million signals cost a few MB here on top of the indexes). Entry details are read
+ * from the store only for the few hits, which also re-checks that the entry is still confirmed.
  */
+import { BruteForcePdqIndex } from '../core/index/brute-force-pdq-index.js';
+import { ExactDigestIndex } from '../core/index/exact-digest-index.js';
 import type { DigestIndex, PdqIndex } from '../core/index/signal-index.js';
+import { parsePdqHex, type PdqHash } from '../core/pdq/pdq-hash.js';
+import type { CandidateHit } from '../core/policy/match-policy.js';
+import { hexBytes } from './signal-input.js';
+import type { SignalType } from './types.js';
+
+type DigestType = 'md5' | 'sha1' | 'sha256';
 
 /** Makes the indexes the engine holds; the fast PDQ index drops in here. */
 export interface IndexFactory {
   pdq(): PdqIndex;
-  digest(type: 'md5' | 'sha1' | 'sha256'): DigestIndex;
+  digest(type: DigestType): DigestIndex;
+}
+
+const DIGEST_BYTES = { md5: 16, sha1: 20, sha256: 32 } as const;
+
+/** Brute force PDQ (exact; fine to ~100k) until a faster index is passed in. */
+export const DEFAULT_INDEX_FACTORY: IndexFactory = {
+  pdq: () => new BruteForcePdqIndex(),
+  digest: (type) => new ExactDigestIndex(DIGEST_BYTES[type]),
+};
+
+const TYPE_CODES: readonly SignalType[] = ['pdq', 'md5', 'sha1', 'sha256'];
+
+/** A confirmed signal as the engine indexes it. */
+export interface IndexedSignal {
+  readonly id: number;
+  readonly type: SignalType;
+  readonly value: string;
+  readonly bankId: string;
+}
+
+export class MatchEngine {
+  private readonly pdq: PdqIndex;
+  private readonly digests: Record<DigestType, DigestIndex>;
+  private typeOf = new Uint8Array(1024);
+  private bankOf = new Uint16Array(1024);
+  private readonly bankIds: string[] = [''];
+  private readonly bankIndex = new Map<string, number>();
+
+  constructor(factory: IndexFactory = DEFAULT_INDEX_FACTORY) {
+    this.pdq = factory.pdq();
+    this.digests = {
+      md5: factory.digest('md5'),
+      sha1: factory.digest('sha1'),
+      sha256: factory.digest('sha256'),
+    };
+  }
+
+  /** Live signals in the engine. */
+  get size(): number {
+    return (
+      this.pdq.size + this.digests.md5.size + this.digests.sha1.size + this.digests.sha256.size
+    );
+  }
+
+  /** Makes the signal matchable (replacing any earlier value of the same id). */
+  add(signal: IndexedSignal): void {
+    this.remove(signal.id);
+    this.grow(signal.id);
+    if (signal.type === 'pdq') this.pdq.add(signal.id, parsePdqHex(signal.value));
+    else this.digests[signal.type].add(signal.id, hexBytes(signal.value));
+    this.typeOf[signal.id] = TYPE_CODES.indexOf(signal.type) + 1;
+    this.bankOf[signal.id] = this.internBank(signal.bankId);
+  }
+
+  /** Stops the signal matching; false when it was not in the engine. */
+  remove(id: number): boolean {
+    const code = id < this.typeOf.length ? this.typeOf[id] : 0;
+    if (code === 0) return false;
+    const type = TYPE_CODES[code - 1];
+    if (type === 'pdq') this.pdq.remove(id);
+    else this.digests[type].remove(id);
+    this.typeOf[id] = 0;
+    return true;
+  }
+
+  /** Hits of one PDQ query (with its dihedral variants, if given) within `maxDistance`. */
+  searchPdq(variants: readonly PdqHash[], maxDistance: number): CandidateHit[] {
+    const raw =
+      variants.length === 1
+        ? this.pdq.search(variants[0], maxDistance).map((m) => ({ ...m, variant: 0 }))
+        : this.pdq.searchAny(variants, maxDistance);
+    return raw.map((m) => ({
+      signalId: m.id,
+      bankId: this.bankIds[this.bankOf[m.id]],
+      distance: m.distance,
+      variant: m.variant,
+    }));
+  }
+
+  /** Hits of one digest query (exact). */
+  searchDigest(type: DigestType, hex: string): CandidateHit[] {
+    return this.digests[type].lookup(hexBytes(hex)).map((id) => ({
+      signalId: id,
+      bankId: this.bankIds[this.bankOf[id]],
+      distance: 0,
+      variant: 0,
+    }));
+  }
+
+  private internBank(bankId: string): number {
+    let i = this.bankIndex.get(bankId);
+    if (i === undefined) {
+      i = this.bankIds.push(bankId) - 1;
+      this.bankIndex.set(bankId, i);
+    }
+    return i;
+  }
+
+  private grow(id: number): void {
+    if (id < this.typeOf.length) return;
+    let n = this.typeOf.length;
+    while (n <= id) n *= 2;
+    const types = new Uint8Array(n);
+    types.set(this.typeOf);
+    const banks = new Uint16Array(n);
+    banks.set(this.bankOf);
+    this.typeOf = types;
+    this.bankOf = banks;
+  }
 }

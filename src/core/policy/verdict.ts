@@ -8,10 +8,11 @@ export const JURISDICTIONS = ['vn', 'interpol', 'ncmec', 'uk'] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
 
 /**
- * `illegal`: the rules classify the media as child sexual abuse material; `not_illegal`: they
- * do not; `undetermined`: the facts are not enough to decide (typically an unknown age).
+ * `csam`: the jurisdiction's classification puts the media in its child-abuse category;
+ * `not_csam`: it does not (other offences may still apply; docs/verdicts.md says which);
+ * `undetermined`: the facts are not enough to decide (typically an unknown age or origin).
  */
-export type VerdictOutcome = 'illegal' | 'not_illegal' | 'undetermined';
+export type VerdictOutcome = 'csam' | 'not_csam' | 'undetermined';
 
 /** One jurisdiction's verdict. */
 export interface JurisdictionVerdict {

@@ -1,0 +1,577 @@
+/**
+ * Entry use cases: contribution (by hashes or by image), review, dispute resolution, disabling,
+ * deletion, and reading. Every status change goes through the pure lifecycle
+ * (core/policy/entry-lifecycle.ts), is recorded as a transition with who, when and why, is
+ * audited in the same transaction, and updates the match engine right after the commit.
+ */
+import { FACTS_SCHEMA, type Facts } from '../core/policy/facts.js';
+import {
+  applyLifecycleEvent,
+  isMatchable,
+  type LifecycleEvent,
+} from '../core/policy/entry-lifecycle.js';
+import { deriveVerdicts, VERDICT_RULES_VERSION } from '../core/policy/verdict-rules.js';
+import { KhienError } from '../errors/index.js';
+import type { EntriesTable } from '../store/database.js';
+import {
+  hasBankAccess,
+  requireBankAccess,
+  requireBankOwner,
+  requireRole,
+} from './authorisation.js';
+import { newId } from './ids.js';
+import { checkTime } from './parties.js';
+import { toEntry, toSignal } from './row-mapping.js';
+import type { ServiceContext } from './service-context.js';
+import { checkQuality, normaliseSignal, type NormalSignal } from './signal-input.js';
+import type {
+  Actor,
+  Bank,
+  ContributeImageInput,
+  ContributeInput,
+  DisableInput,
+  Entry,
+  EntryDetail,
+  EntryPage,
+  EntryStatus,
+  FactsInput,
+  ListEntriesInput,
+  ReviewDecision,
+  ReviewInput,
+  Signal,
+} from './types.js';
+import { inWriteTransaction, type WriteTx } from './write-transaction.js';
+import type { Transaction } from 'kysely';
+import type { Database } from '../store/database.js';
+
+/** The system actor of maintenance passes (expiry of `disabledUntil`). */
+const SYSTEM = { orgId: 'system', keyId: 'system', roles: [], requestId: 'maintenance' } as const;
+
+/** A new entry's content, checked. */
+export interface NewEntry {
+  readonly bank: Bank;
+  readonly signals: readonly NormalSignal[];
+  readonly facts: Facts;
+  readonly note: string;
+  readonly source: string;
+  readonly externalId: string | null;
+}
+
+interface TransitionOptions {
+  readonly reason: string;
+  readonly until?: string | null;
+  /** Checks the actor may do this to this entry of this bank (throws if not). */
+  readonly authorise: (bank: Bank, row: EntriesTable) => void;
+  readonly review?: ReviewDecision;
+}
+
+export class Entries {
+  constructor(private readonly ctx: ServiceContext) {}
+
+  async contribute(actor: Actor, input: ContributeInput): Promise<Entry> {
+    requireRole(actor, 'contributor');
+    const bank = await this.ctx.banks.get(input.bankId);
+    requireBankAccess(actor, bank, 'contribute');
+    const entry = checkNewEntry(
+      bank,
+      input.signals,
+      input.facts,
+      input.note,
+      '',
+      input.externalId ?? null,
+    );
+    return inWriteTransaction(this.ctx.store, this.ctx.now(), async (tx) => {
+      await refuseDuplicates(tx, bank.id, entry.signals);
+      const created = await insertEntry(tx, actor, entry, 'pending');
+      tx.audit({
+        actor,
+        action: 'entry.contribute',
+        subject: created.id,
+        details: { bankId: bank.id, signals: entry.signals.map((s) => s.type) },
+      });
+      return created;
+    });
+  }
+
+  async contributeImage(actor: Actor, input: ContributeImageInput): Promise<Entry> {
+    requireRole(actor, 'contributor');
+    const bank = await this.ctx.banks.get(input.bankId);
+    requireBankAccess(actor, bank, 'contribute');
+    const h = await this.hasher()(input.image, { dihedral: false });
+    const signals = [
+      { type: 'pdq' as const, value: h.pdq, quality: h.quality },
+      { type: 'md5' as const, value: h.md5 },
+      { type: 'sha1' as const, value: h.sha1 },
+      { type: 'sha256' as const, value: h.sha256 },
+    ];
+    return this.contribute(actor, { ...input, signals });
+  }
+
+  async review(actor: Actor, entryId: string, input: ReviewInput): Promise<Entry> {
+    requireRole(actor, 'reviewer');
+    const decision = input.decision;
+    if (!['confirm', 'reject', 'dispute'].includes(decision)) {
+      throw new KhienError(
+        'KHIEN_ERR_INVALID_ARGUMENT',
+        `decision must be confirm, reject or dispute, got ${JSON.stringify(decision)}`,
+      );
+    }
+    return this.transition(actor, entryId, decision, {
+      reason: input.reason ?? '',
+      review: decision,
+      authorise: (bank, row) => {
+        requireBankAccess(actor, bank, 'view');
+        if (row.contributor_org_id === actor.orgId) {
+          throw new KhienError(
+            'KHIEN_ERR_REVIEW_OWN_ORGANISATION',
+            `entry ${entryId} was contributed by the reviewer's own organisation; another must review it`,
+            { entryId },
+          );
+        }
+      },
+    });
+  }
+
+  /** Curator of the owner: `resolve_confirm`, `resolve_disable`, `disable`, `enable`, `delete`. */
+  async curate(
+    actor: Actor,
+    entryId: string,
+    event: LifecycleEvent,
+    reason: string,
+    until: string | null = null,
+  ): Promise<Entry> {
+    requireRole(actor, 'curator');
+    return this.transition(actor, entryId, event, {
+      reason,
+      until: checkTime(until, 'until'),
+      authorise: (bank) => requireBankOwner(actor, bank),
+    });
+  }
+
+  async disable(actor: Actor, entryId: string, input: DisableInput): Promise<Entry> {
+    if (typeof input.reason !== 'string' || input.reason.trim() === '') {
+      throw new KhienError('KHIEN_ERR_INVALID_ARGUMENT', 'disabling an entry needs a reason');
+    }
+    return this.curate(actor, entryId, 'disable', input.reason, input.until ?? null);
+  }
+
+  /** A matcher's false-positive report: disputes the entry (it stops matching at once). */
+  async disputeFromMatch(actor: Actor, entryId: string, reason: string): Promise<Entry> {
+    return this.transition(actor, entryId, 'dispute', { reason, authorise: () => undefined });
+  }
+
+  /** Re-enables entries whose `disabledUntil` has passed. */
+  async expireDisabled(): Promise<number> {
+    const due = await this.ctx.store.db
+      .selectFrom('entries')
+      .select('id')
+      .where('status', '=', 'disabled')
+      .where('disabled_until', '<=', this.ctx.now())
+      .execute();
+    for (const { id } of due) {
+      await this.transition(SYSTEM, id, 'enable', {
+        reason: 'disabled period ended',
+        authorise: () => undefined,
+      });
+    }
+    return due.length;
+  }
+
+  async get(actor: Actor, entryId: string): Promise<EntryDetail> {
+    return inWriteTransaction(this.ctx.store, this.ctx.now(), async (tx) => {
+      const row = await entryRow(tx.trx, entryId);
+      const bank = await this.ctx.banks.get(row.bank_id, tx.trx);
+      requireEntryReader(actor, bank, row);
+      const detail = await readDetail(tx.trx, row);
+      tx.audit({
+        actor,
+        action: 'entry.read',
+        subject: entryId,
+        details: { bankId: bank.id, status: row.status },
+      });
+      return detail;
+    });
+  }
+
+  async list(actor: Actor, input: ListEntriesInput): Promise<EntryPage> {
+    requireRole(actor, 'curator', 'reviewer', 'contributor', 'auditor');
+    const bank = await this.ctx.banks.get(input.bankId);
+    requireBankAccess(actor, bank, 'view');
+    const limit = Math.min(Math.max(Math.trunc(input.limit ?? 100), 1), 1000);
+    return inWriteTransaction(this.ctx.store, this.ctx.now(), async (tx) => {
+      let q = tx.trx.selectFrom('entries').selectAll().where('bank_id', '=', bank.id);
+      if (input.status) q = q.where('status', '=', input.status);
+      if (input.after) q = q.where('id', '>', input.after);
+      const rows = await q
+        .orderBy('id')
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit);
+      const signals = await signalsOf(
+        tx.trx,
+        page.map((r) => r.id),
+      );
+      const entries = page.map((r) => toEntry(r, signals.get(r.id) ?? []));
+      tx.audit({
+        actor,
+        action: 'entry.list',
+        subject: bank.id,
+        details: {
+          count: entries.length,
+          status: input.status ?? null,
+          after: input.after ?? null,
+        },
+      });
+      return { entries, next: rows.length > limit ? page[page.length - 1].id : null };
+    });
+  }
+
+  private async transition(
+    actor: Actor,
+    entryId: string,
+    event: LifecycleEvent,
+    opts: TransitionOptions,
+  ): Promise<Entry> {
+    return inWriteTransaction(this.ctx.store, this.ctx.now(), async (tx) => {
+      const row = await entryRow(tx.trx, entryId);
+      const bank = await this.ctx.banks.get(row.bank_id, tx.trx);
+      opts.authorise(bank, row);
+      if (opts.review) await insertReview(tx, actor, entryId, opts.review, opts.reason);
+
+      const from = row.status as EntryStatus;
+      const next = applyLifecycleEvent(
+        { status: from, confirmations: Number(row.confirmations) },
+        event,
+        this.ctx.config.reviewsRequired,
+      );
+      const updated = await this.writeState(tx, actor, row, next, event, opts);
+      tx.audit({
+        actor,
+        action: `entry.${event}`,
+        subject: entryId,
+        details: {
+          bankId: bank.id,
+          from,
+          to: next.status,
+          reason: opts.reason,
+          until: opts.until ?? null,
+        },
+      });
+
+      const signals = await signalsOf(tx.trx, [entryId]);
+      const entry = toEntry(updated, signals.get(entryId) ?? []);
+      tx.afterCommit(() => this.syncEngine(from, entry));
+      return entry;
+    });
+  }
+
+  private async writeState(
+    tx: WriteTx,
+    actor: Actor,
+    row: EntriesTable,
+    next: { status: EntryStatus; confirmations: number },
+    event: LifecycleEvent,
+    opts: TransitionOptions,
+  ): Promise<EntriesTable> {
+    const disabling = next.status === 'disabled';
+    const patch = {
+      status: next.status,
+      confirmations: next.confirmations,
+      updated_at: tx.at,
+      disabled_reason: disabling ? opts.reason : null,
+      disabled_until: disabling ? (opts.until ?? null) : null,
+      deleted_at: next.status === 'deleted' ? tx.at : row.deleted_at,
+    };
+    await tx.trx.updateTable('entries').set(patch).where('id', '=', row.id).execute();
+    if (next.status !== row.status || event !== 'confirm') {
+      await tx.trx
+        .insertInto('entry_transitions')
+        .values({
+          entry_id: row.id,
+          at: tx.at,
+          org_id: actor.orgId,
+          key_id: actor.keyId,
+          from_status: row.status,
+          to_status: next.status,
+          reason: opts.reason || event,
+          until: opts.until ?? null,
+        })
+        .execute();
+    }
+    return { ...row, ...patch };
+  }
+
+  /** Adds or removes the entry's signals so the engine matches only confirmed entries. */
+  private syncEngine(from: EntryStatus, entry: Entry): void {
+    const was = isMatchable(from);
+    const is = isMatchable(entry.status);
+    if (was === is) return;
+    for (const s of entry.signals) {
+      if (is) this.ctx.engine.add({ id: s.id, type: s.type, value: s.value, bankId: entry.bankId });
+      else this.ctx.engine.remove(s.id);
+    }
+  }
+
+  private hasher() {
+    const h = this.ctx.hashImage;
+    if (!h)
+      throw new KhienError('KHIEN_ERR_INTERNAL', 'image hashing is not available in this process');
+    return h;
+  }
+}
+
+/** Checks a new entry's signals, facts and note against the bank. */
+export function checkNewEntry(
+  bank: Bank,
+  signals: unknown,
+  facts: FactsInput | undefined,
+  note: unknown,
+  source: string,
+  externalId: string | null,
+): NewEntry {
+  if (!Array.isArray(signals) || signals.length === 0 || signals.length > 16) {
+    throw new KhienError('KHIEN_ERR_INVALID_ARGUMENT', 'an entry needs 1..16 signals');
+  }
+  const normal = signals.map((s, i) => normaliseSignal(s, i));
+  normal.forEach((s, i) => checkQuality(s, bank.policy.minQuality, i));
+  if (note !== undefined && (typeof note !== 'string' || note.length > 4000)) {
+    throw new KhienError(
+      'KHIEN_ERR_INVALID_ARGUMENT',
+      'note must be text of at most 4000 characters',
+    );
+  }
+  if (externalId !== null && (typeof externalId !== 'string' || externalId.length > 200)) {
+    throw new KhienError(
+      'KHIEN_ERR_INVALID_ARGUMENT',
+      'externalId must be text of at most 200 characters',
+    );
+  }
+  return {
+    bank,
+    signals: normal,
+    facts: parseFacts(facts),
+    note: (note as string) ?? '',
+    source,
+    externalId,
+  };
+}
+
+/** Facts with defaults applied, or KHIEN_ERR_FACTS_INVALID naming the field. */
+export function parseFacts(facts: unknown): Facts {
+  const parsed = FACTS_SCHEMA.safeParse(facts ?? {});
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new KhienError(
+    'KHIEN_ERR_FACTS_INVALID',
+    `facts.${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    { path: issue.path, issues: parsed.error.issues.length },
+  );
+}
+
+/** Refuses signals already held by a live entry of the bank. */
+export async function refuseDuplicates(
+  tx: WriteTx,
+  bankId: string,
+  signals: readonly NormalSignal[],
+): Promise<void> {
+  for (const s of signals) {
+    const dup = await findDuplicate(tx.trx, bankId, s);
+    if (dup) {
+      throw new KhienError(
+        'KHIEN_ERR_SIGNAL_DUPLICATE',
+        `bank ${bankId} already holds this ${s.type} signal in entry ${dup}`,
+        { entryId: dup, type: s.type },
+      );
+    }
+  }
+}
+
+/** The id of a live entry of the bank holding the signal, if any. */
+export async function findDuplicate(
+  trx: Transaction<Database>,
+  bankId: string,
+  s: NormalSignal,
+): Promise<string | undefined> {
+  const row = await trx
+    .selectFrom('signals')
+    .innerJoin('entries', 'entries.id', 'signals.entry_id')
+    .select('entries.id')
+    .where('signals.bank_id', '=', bankId)
+    .where('signals.type', '=', s.type)
+    .where('signals.value', '=', s.value)
+    .where('entries.status', '!=', 'deleted')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** Inserts an entry, its signals and its first transition; returns it. */
+export async function insertEntry(
+  tx: WriteTx,
+  actor: Actor,
+  e: NewEntry,
+  status: 'pending' | 'confirmed',
+  reason = 'contributed',
+): Promise<Entry> {
+  const verdicts = deriveVerdicts(e.facts);
+  const row: EntriesTable = {
+    id: newId('ent', true),
+    bank_id: e.bank.id,
+    status,
+    contributor_org_id: actor.orgId,
+    contributor_key_id: actor.keyId,
+    source: e.source,
+    external_id: e.externalId,
+    created_at: tx.at,
+    updated_at: tx.at,
+    facts: JSON.stringify(e.facts),
+    note: e.note,
+    confirmations: 0,
+    verdicts: JSON.stringify(verdicts),
+    verdict_version: VERDICT_RULES_VERSION,
+    disabled_reason: null,
+    disabled_until: null,
+    deleted_at: null,
+  };
+  await tx.trx.insertInto('entries').values(row).execute();
+  const signals: Signal[] = [];
+  for (const s of e.signals) {
+    const inserted = await tx.trx
+      .insertInto('signals')
+      .values({
+        entry_id: row.id,
+        bank_id: e.bank.id,
+        type: s.type,
+        value: s.value,
+        quality: s.quality,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    signals.push({ id: Number(inserted.id), type: s.type, value: s.value, quality: s.quality });
+  }
+  await tx.trx
+    .insertInto('entry_transitions')
+    .values({
+      entry_id: row.id,
+      at: tx.at,
+      org_id: actor.orgId,
+      key_id: actor.keyId,
+      from_status: null,
+      to_status: status,
+      reason,
+      until: null,
+    })
+    .execute();
+  return toEntry(row, signals);
+}
+
+async function insertReview(
+  tx: WriteTx,
+  actor: Actor,
+  entryId: string,
+  decision: ReviewDecision,
+  reason: string,
+): Promise<void> {
+  const prior = await tx.trx
+    .selectFrom('reviews')
+    .select('decision')
+    .where('entry_id', '=', entryId)
+    .where('org_id', '=', actor.orgId)
+    .executeTakeFirst();
+  if (prior) {
+    throw new KhienError(
+      'KHIEN_ERR_REVIEW_DUPLICATE',
+      `organisation ${actor.orgId} already reviewed entry ${entryId} (${prior.decision})`,
+      { entryId, decision: prior.decision },
+    );
+  }
+  await tx.trx
+    .insertInto('reviews')
+    .values({
+      entry_id: entryId,
+      org_id: actor.orgId,
+      key_id: actor.keyId,
+      decision,
+      reason,
+      at: tx.at,
+    })
+    .execute();
+}
+
+function requireEntryReader(actor: Actor, bank: Bank, row: EntriesTable): void {
+  requireRole(actor, 'curator', 'reviewer', 'contributor', 'auditor');
+  if (row.contributor_org_id === actor.orgId) return;
+  if (actor.roles.includes('auditor') || hasBankAccess(actor, bank, 'view')) return;
+  requireBankAccess(actor, bank, 'view');
+}
+
+export async function entryRow(trx: Transaction<Database>, entryId: string): Promise<EntriesTable> {
+  const row = await trx
+    .selectFrom('entries')
+    .selectAll()
+    .where('id', '=', entryId)
+    .executeTakeFirst();
+  if (!row) {
+    throw new KhienError(
+      'KHIEN_ERR_ENTRY_NOT_FOUND',
+      `no entry has id ${JSON.stringify(entryId)}`,
+      { entryId },
+    );
+  }
+  return row;
+}
+
+/** Signals of the given entries, by entry id, in id order. */
+export async function signalsOf(
+  trx: Transaction<Database>,
+  entryIds: readonly string[],
+): Promise<Map<string, Signal[]>> {
+  const out = new Map<string, Signal[]>();
+  if (entryIds.length === 0) return out;
+  const rows = await trx
+    .selectFrom('signals')
+    .select(['id', 'entry_id', 'type', 'value', 'quality'])
+    .where('entry_id', 'in', [...entryIds])
+    .orderBy('id')
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.entry_id) ?? [];
+    list.push(toSignal(r));
+    out.set(r.entry_id, list);
+  }
+  return out;
+}
+
+async function readDetail(trx: Transaction<Database>, row: EntriesTable): Promise<EntryDetail> {
+  const signals = await signalsOf(trx, [row.id]);
+  const transitions = await trx
+    .selectFrom('entry_transitions')
+    .selectAll()
+    .where('entry_id', '=', row.id)
+    .orderBy('id')
+    .execute();
+  const reviews = await trx
+    .selectFrom('reviews')
+    .selectAll()
+    .where('entry_id', '=', row.id)
+    .orderBy('at')
+    .execute();
+  return {
+    ...toEntry(row, signals.get(row.id) ?? []),
+    transitions: transitions.map((t) => ({
+      at: t.at,
+      orgId: t.org_id,
+      keyId: t.key_id,
+      from: t.from_status as EntryStatus | null,
+      to: t.to_status as EntryStatus,
+      reason: t.reason,
+      until: t.until,
+    })),
+    reviews: reviews.map((r) => ({
+      orgId: r.org_id,
+      keyId: r.key_id,
+      decision: r.decision as ReviewDecision,
+      reason: r.reason,
+      at: r.at,
+    })),
+  };
+}

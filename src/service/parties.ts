@@ -1,0 +1,280 @@
+/**
+ * Organisations and API keys: bootstrap, authentication, and the admin use cases. Keys are
+ * checked against the store with a short in-memory cache (a revocation made in this process
+ * takes effect at once; one made elsewhere within the cache age).
+ */
+import { KhienError } from '../errors/index.js';
+import type { ApiKeysTable } from '../store/database.js';
+import { generateKey, parseKey, secretMatches } from './api-keys.js';
+import { requireRole } from './authorisation.js';
+import { newId } from './ids.js';
+import { toKeyInfo, toOrganisation } from './row-mapping.js';
+import type { ServiceContext } from './service-context.js';
+import {
+  ORGANISATION_KINDS,
+  ROLES,
+  type Actor,
+  type ApiKeyInfo,
+  type BootstrapInput,
+  type BootstrapResult,
+  type CreatedKey,
+  type CreateKeyInput,
+  type CreateOrganisationInput,
+  type Organisation,
+} from './types.js';
+import { inWriteTransaction, type WriteTx } from './write-transaction.js';
+
+const KEY_CACHE_MS = 2000;
+
+export class Parties {
+  private readonly keyCache = new Map<string, { row: ApiKeysTable; at: number }>();
+
+  constructor(private readonly ctx: ServiceContext) {}
+
+  async authenticate(rawKey: string, requestId: string): Promise<Actor> {
+    const parsed = typeof rawKey === 'string' ? parseKey(rawKey.trim()) : null;
+    if (parsed === null) {
+      throw new KhienError('KHIEN_ERR_UNAUTHENTICATED', 'expected an API key khien_<id>_<secret>');
+    }
+    const row = await this.keyRow(parsed.id);
+    if (row === undefined || !secretMatches(parsed.secret, row.secret_hash)) {
+      throw new KhienError('KHIEN_ERR_UNAUTHENTICATED', 'unknown API key');
+    }
+    if (row.revoked_at !== null) {
+      throw new KhienError(
+        'KHIEN_ERR_KEY_REVOKED',
+        `key ${row.id} was revoked at ${row.revoked_at}`,
+      );
+    }
+    if (row.expires_at !== null && row.expires_at <= this.ctx.now()) {
+      throw new KhienError('KHIEN_ERR_KEY_EXPIRED', `key ${row.id} expired at ${row.expires_at}`);
+    }
+    return { orgId: row.org_id, keyId: row.id, roles: toKeyInfo(row).roles, requestId };
+  }
+
+  async bootstrap(input: BootstrapInput): Promise<BootstrapResult> {
+    const name = checkName(input.orgName, 'organisation name');
+    const kind = checkKind(input.kind ?? 'authority');
+    return inWriteTransaction(this.ctx.store, this.ctx.now(), async (tx) => {
+      const any = await tx.trx.selectFrom('organisations').select('id').limit(1).execute();
+      if (any.length > 0) {
+        throw new KhienError(
+          'KHIEN_ERR_ALREADY_BOOTSTRAPPED',
+          'the database already has organisations; bootstrap runs only on an empty one',
+        );
+      }
+      const organisation = await this.insertOrganisation(tx, name, kind);
+      const made = await this.insertKey(tx, organisation.id, ['admin'], 'bootstrap admin', null);
+      const actor = {
+        orgId: organisation.id,
+        keyId: made.info.id,
+        roles: [],
+        requestId: 'bootstrap',
+      };
+      tx.audit({
+        actor,
+        action: 'system.bootstrap',
+        subject: organisation.id,
+        details: { name, kind },
+      });
+      return { organisation, key: made.key, keyInfo: made.info };
+    });
+  }
+
+  async createOrganisation(actor: Actor, input: CreateOrganisationInput): Promise<Organisation> {
+    requireRole(actor, 'admin');
+    const name = checkName(input.name, 'organisation name');
+    const kind = checkKind(input.kind);
+    return inWriteTransaction(this.ctx.store, this.ctx.now(), async (tx) => {
+      const org = await this.insertOrganisation(tx, name, kind);
+      tx.audit({ actor, action: 'organisation.create', subject: org.id, details: { name, kind } });
+      return org;
+    });
+  }
+
+  async listOrganisations(actor: Actor): Promise<Organisation[]> {
+    requireRole(actor, 'admin', 'curator', 'auditor');
+    const rows = await this.ctx.store.db
+      .selectFrom('organisations')
+      .selectAll()
+      .orderBy('name')
+      .execute();
+    return rows.map(toOrganisation);
+  }
+
+  async getOrganisation(actor: Actor, orgId: string): Promise<Organisation> {
+    if (orgId !== actor.orgId) requireRole(actor, 'admin', 'curator', 'auditor');
+    const row = await this.ctx.store.db
+      .selectFrom('organisations')
+      .selectAll()
+      .where('id', '=', orgId)
+      .executeTakeFirst();
+    if (!row) throw orgNotFound(orgId);
+    return toOrganisation(row);
+  }
+
+  async createKey(actor: Actor, input: CreateKeyInput): Promise<CreatedKey> {
+    requireRole(actor, 'admin');
+    const roles = checkRoles(input.roles);
+    const expiresAt = checkTime(input.expiresAt ?? null, 'expiresAt');
+    const name = input.name === undefined ? roles.join('+') : checkName(input.name, 'key name');
+    return inWriteTransaction(this.ctx.store, this.ctx.now(), async (tx) => {
+      const org = await tx.trx
+        .selectFrom('organisations')
+        .select('id')
+        .where('id', '=', input.orgId)
+        .executeTakeFirst();
+      if (!org) throw orgNotFound(input.orgId);
+      const made = await this.insertKey(tx, input.orgId, roles, name, expiresAt);
+      tx.audit({
+        actor,
+        action: 'key.create',
+        subject: made.info.id,
+        details: { orgId: input.orgId, roles, expiresAt },
+      });
+      return made;
+    });
+  }
+
+  async listKeys(actor: Actor, filter: { orgId?: string }): Promise<ApiKeyInfo[]> {
+    requireRole(actor, 'admin');
+    let q = this.ctx.store.db
+      .selectFrom('api_keys')
+      .select(['id', 'org_id', 'name', 'roles', 'created_at', 'expires_at', 'revoked_at']);
+    if (filter.orgId !== undefined) q = q.where('org_id', '=', filter.orgId);
+    const rows = await q.orderBy('created_at').execute();
+    return rows.map(toKeyInfo);
+  }
+
+  async revokeKey(actor: Actor, keyId: string): Promise<ApiKeyInfo> {
+    requireRole(actor, 'admin');
+    const info = await inWriteTransaction(this.ctx.store, this.ctx.now(), async (tx) => {
+      const row = await tx.trx
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('id', '=', keyId)
+        .executeTakeFirst();
+      if (!row)
+        throw new KhienError('KHIEN_ERR_KEY_NOT_FOUND', `no API key has id ${keyId}`, { keyId });
+      const revokedAt = row.revoked_at ?? tx.at;
+      await tx.trx
+        .updateTable('api_keys')
+        .set({ revoked_at: revokedAt })
+        .where('id', '=', keyId)
+        .execute();
+      tx.audit({ actor, action: 'key.revoke', subject: keyId, details: { orgId: row.org_id } });
+      return toKeyInfo({ ...row, revoked_at: revokedAt });
+    });
+    this.keyCache.delete(keyId);
+    return info;
+  }
+
+  private async keyRow(id: string): Promise<ApiKeysTable | undefined> {
+    const cached = this.keyCache.get(id);
+    if (cached && Date.now() - cached.at < KEY_CACHE_MS) return cached.row;
+    const row = await this.ctx.store.db
+      .selectFrom('api_keys')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (row) this.keyCache.set(id, { row, at: Date.now() });
+    return row;
+  }
+
+  private async insertOrganisation(tx: WriteTx, name: string, kind: string): Promise<Organisation> {
+    const taken = await tx.trx
+      .selectFrom('organisations')
+      .select('id')
+      .where('name', '=', name)
+      .executeTakeFirst();
+    if (taken) {
+      throw new KhienError(
+        'KHIEN_ERR_ALREADY_EXISTS',
+        `an organisation named ${JSON.stringify(name)} exists`,
+        {
+          id: taken.id,
+        },
+      );
+    }
+    const row = { id: newId('org'), name, kind, created_at: tx.at };
+    await tx.trx.insertInto('organisations').values(row).execute();
+    return toOrganisation(row);
+  }
+
+  private async insertKey(
+    tx: WriteTx,
+    orgId: string,
+    roles: readonly string[],
+    name: string,
+    expiresAt: string | null,
+  ): Promise<CreatedKey> {
+    const key = generateKey();
+    const row: ApiKeysTable = {
+      id: key.id,
+      org_id: orgId,
+      name,
+      secret_hash: key.secretHash,
+      roles: roles.join(','),
+      created_at: tx.at,
+      expires_at: expiresAt,
+      revoked_at: null,
+    };
+    await tx.trx.insertInto('api_keys').values(row).execute();
+    return { info: toKeyInfo(row), key: key.raw };
+  }
+}
+
+function orgNotFound(orgId: string): KhienError {
+  return new KhienError('KHIEN_ERR_ORGANISATION_NOT_FOUND', `no organisation has id ${orgId}`, {
+    orgId,
+  });
+}
+
+/** A trimmed name of 1..200 characters. */
+export function checkName(value: unknown, what: string): string {
+  const s = typeof value === 'string' ? value.trim() : '';
+  if (s.length === 0 || s.length > 200) {
+    throw new KhienError(
+      'KHIEN_ERR_INVALID_ARGUMENT',
+      `${what} must be 1..200 characters, got ${JSON.stringify(value)}`,
+    );
+  }
+  return s;
+}
+
+function checkKind(kind: unknown): string {
+  if (!(ORGANISATION_KINDS as readonly unknown[]).includes(kind)) {
+    throw new KhienError(
+      'KHIEN_ERR_INVALID_ARGUMENT',
+      `organisation kind must be one of ${ORGANISATION_KINDS.join(', ')}, got ${JSON.stringify(kind)}`,
+    );
+  }
+  return kind as string;
+}
+
+function checkRoles(roles: unknown): string[] {
+  const ok =
+    Array.isArray(roles) &&
+    roles.length > 0 &&
+    roles.every((r) => (ROLES as readonly unknown[]).includes(r));
+  if (!ok) {
+    throw new KhienError(
+      'KHIEN_ERR_INVALID_ARGUMENT',
+      `roles must be a non-empty list of ${ROLES.join(', ')}, got ${JSON.stringify(roles)}`,
+    );
+  }
+  return [...new Set(roles as string[])];
+}
+
+/** An ISO 8601 time normalised to the stored form, or null. */
+export function checkTime(value: string | null | undefined, what: string): string | null {
+  if (value === null || value === undefined) return null;
+  const t = typeof value === 'string' ? Date.parse(value) : NaN;
+  if (Number.isNaN(t)) {
+    throw new KhienError(
+      'KHIEN_ERR_INVALID_ARGUMENT',
+      `${what} must be an ISO 8601 time, got ${JSON.stringify(value)}`,
+    );
+  }
+  return new Date(t).toISOString();
+}

@@ -1,0 +1,95 @@
+/**
+ * Every write of the service runs here: one store transaction that first takes the audit head
+ * lock, then does its work, then appends its audit rows to the chain, then commits. Engine
+ * updates are queued as after-commit hooks so the index never holds what the store rolled back.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { AuditLogTable, Database } from '../store/database.js';
+import type { Store } from '../store/open-store.js';
+import { auditRowHash, canonicalJson } from './audit-chain.js';
+import type { Actor } from './types.js';
+
+/** One audit row to append: what happened to what, done by whom. */
+export interface AuditEvent {
+  readonly actor: Actor | null;
+  readonly action: string;
+  readonly subject: string | null;
+  readonly details?: Record<string, unknown>;
+}
+
+/** The handle a write gets: the transaction, audit and after-commit queues. */
+export interface WriteTx {
+  readonly trx: Transaction<Database>;
+  readonly at: string;
+  audit(event: AuditEvent): void;
+  afterCommit(hook: () => void): void;
+}
+
+/** Runs `work` in a transaction that ends by appending its audit rows to the chain. */
+export async function inWriteTransaction<T>(
+  store: Store,
+  at: string,
+  work: (tx: WriteTx) => Promise<T>,
+): Promise<T> {
+  const events: AuditEvent[] = [];
+  const hooks: (() => void)[] = [];
+  const result = await store.db.transaction().execute(async (trx) => {
+    // Writing the head first takes the write lock at once: SQLite's RESERVED lock (so a
+    // deferred transaction never fails to upgrade) and PostgreSQL's row lock (so chain
+    // appends from several processes are serialised).
+    await trx.updateTable('audit_head').set({ id: 1 }).where('id', '=', 1).execute();
+    const tx: WriteTx = {
+      trx,
+      at,
+      audit: (e) => events.push(e),
+      afterCommit: (h) => hooks.push(h),
+    };
+    const out = await work(tx);
+    await appendAudit(trx, at, events);
+    return out;
+  });
+  for (const hook of hooks) hook();
+  return result;
+}
+
+/** Appends `events` to the chain inside `trx`, which must hold the head lock. */
+export async function appendAudit(
+  trx: Kysely<Database>,
+  at: string,
+  events: readonly AuditEvent[],
+): Promise<void> {
+  if (events.length === 0) return;
+  const head = await trx
+    .selectFrom('audit_head')
+    .select(['seq', 'hash'])
+    .where('id', '=', 1)
+    .executeTakeFirstOrThrow();
+
+  let seq = Number(head.seq);
+  let prev = head.hash;
+  const rows: AuditLogTable[] = [];
+  for (const e of events) {
+    seq += 1;
+    const row = {
+      seq,
+      at,
+      org_id: e.actor?.orgId ?? null,
+      key_id: e.actor?.keyId ?? null,
+      request_id: e.actor?.requestId ?? null,
+      action: e.action,
+      subject: e.subject,
+      details: canonicalJson(e.details ?? {}),
+      prev_hash: prev,
+    };
+    prev = auditRowHash(row);
+    rows.push({ ...row, hash: prev });
+  }
+
+  for (let i = 0; i < rows.length; i += 500) {
+    await trx
+      .insertInto('audit_log')
+      .values(rows.slice(i, i + 500))
+      .execute();
+  }
+  await trx.updateTable('audit_head').set({ seq, hash: prev }).where('id', '=', 1).execute();
+}
