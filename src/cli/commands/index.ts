@@ -3,8 +3,9 @@
  * status through `setStatus` (0 unless it calls it).
  */
 import type { Command } from 'commander';
+import { registerHash } from './hash.js';
 import { registerServe } from './serve.js';
 
 export type RegisterCommand = (program: Command, setStatus: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerServe];
+export const COMMANDS: RegisterCommand[] = [registerHash, registerServe];

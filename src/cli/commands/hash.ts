@@ -1,0 +1,194 @@
+/**
+ * `khien hash [options] PATH…`: fingerprints of image files and folders (recursively), hashed
+ * in parallel on worker threads and printed in input order (hash-lines.ts says the line
+ * shapes). Failures go to stderr with their error code and the run goes on; the exit status is
+ * 1 if any file failed. A progress bar is drawn on stderr when it is a terminal.
+ */
+import { SingleBar } from 'cli-progress';
+import { Option, type Command } from 'commander';
+import type { Config, SettingName } from '../../config/index.js';
+import { KhienError, toKhienError } from '../../errors/index.js';
+import { ImageHashPool } from '../../media/image-hash-pool.js';
+import {
+  hashImage,
+  PDQ_MODES,
+  type HashImageOptions,
+  type ImageSignals,
+  type PdqMode,
+} from '../../media/image-hasher.js';
+import { expandMediaPaths, mediaKindOf } from '../../media/media-paths.js';
+import { configFromOptions, withSettings } from '../config-options.js';
+import {
+  formatFailureJson,
+  formatSignals,
+  type FileOutcome,
+  type HashFormat,
+} from './hash-lines.js';
+import type { RegisterCommand } from './index.js';
+
+const HASH_SETTINGS: readonly SettingName[] = [
+  'maxImageBytes',
+  'maxImagePixels',
+  'hashConcurrency',
+];
+
+/** Parsed `khien hash` options. */
+export interface HashRunOptions {
+  format: HashFormat;
+  mode: PdqMode;
+  dihedral: boolean;
+  progress: boolean;
+}
+
+/** Where a run writes; tests pass their own. */
+export interface HashRunIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Draw a progress bar (stderr is a terminal and not --no-progress). */
+  progress: boolean;
+}
+
+export const registerHash: RegisterCommand = (program: Command, setStatus) => {
+  const cmd = program
+    .command('hash')
+    .description('Hash image files and folders: PDQ (+ quality), MD5, SHA-1, SHA-256')
+    .argument('<paths...>', 'files and folders (folders are walked recursively)')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'),
+    )
+    .addOption(
+      new Option('--mode <mode>', 'PDQ front end: full resolution, or the reference CLI 512 squash')
+        .choices([...PDQ_MODES])
+        .default('full'),
+    )
+    .option('--dihedral', 'also compute the 8 rotation/flip hashes', false)
+    .option('--no-progress', 'never draw a progress bar');
+
+  withSettings(cmd, HASH_SETTINGS).action(
+    async (paths: string[], opts: Record<string, unknown>) => {
+      const config = configFromOptions(opts);
+      const run: HashRunOptions = {
+        format: opts.format as HashFormat,
+        mode: opts.mode as PdqMode,
+        dihedral: opts.dihedral === true,
+        progress: opts.progress !== false,
+      };
+      const io: HashRunIo = {
+        out: (line) => process.stdout.write(line + '\n'),
+        err: (line) => process.stderr.write(line + '\n'),
+        progress: run.progress && process.stderr.isTTY === true,
+      };
+      const failed = await runHash(paths, run, config, io);
+      if (failed > 0) setStatus(1);
+    },
+  );
+};
+
+/** Hashes every file under `paths`, printing as it goes; returns the number of failures. */
+export async function runHash(
+  paths: readonly string[],
+  run: HashRunOptions,
+  config: Config,
+  io: HashRunIo,
+): Promise<number> {
+  const files = await expandMediaPaths(paths);
+  const options: HashImageOptions = {
+    mode: run.mode,
+    dihedral: run.dihedral,
+    limits: { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels },
+  };
+  const hasher = createFileHasher(options, config.hashConcurrency, files.length);
+  const bar = io.progress ? startBar(files.length) : undefined;
+
+  let failed = 0;
+  try {
+    for await (const outcome of inOrder(files, hasher.hash, hasher.window)) {
+      if ('error' in outcome) failed++;
+      report(outcome, run.format, io, bar);
+      bar?.increment();
+    }
+  } finally {
+    bar?.stop();
+    await hasher.close();
+  }
+  return failed;
+}
+
+/** Prints one outcome: the line on stdout, or the error on stderr (and in json on stdout). */
+function report(outcome: FileOutcome, format: HashFormat, io: HashRunIo, bar?: SingleBar): void {
+  if ('signals' in outcome) {
+    io.out(formatSignals(outcome.path, outcome.signals, format));
+    return;
+  }
+
+  const { code, message } = outcome.error;
+  const clear = bar === undefined ? '' : '\r\x1b[K';
+  io.err(`${clear}khien hash: ${code}: ${outcome.path}: ${message}`);
+  if (format === 'json') io.out(formatFailureJson(outcome.path, outcome.error));
+}
+
+interface FileHasher {
+  hash: (path: string) => Promise<FileOutcome>;
+  /** How many files to keep in flight. */
+  window: number;
+  close: () => Promise<void>;
+}
+
+/**
+ * The image-vs-video seam: every file goes through `hashFile`, which picks the hasher by kind.
+ * One thread (or one file) hashes in this thread; otherwise a worker pool does the images.
+ */
+function createFileHasher(options: HashImageOptions, threads: number, files: number): FileHasher {
+  const pool = threads === 1 || files <= 1 ? undefined : new ImageHashPool(options, threads);
+  const hashOneImage = (path: string) => pool?.hash(path) ?? hashImage(path, options);
+
+  const hash = async (path: string): Promise<FileOutcome> => {
+    try {
+      return { path, signals: await hashFile(path, hashOneImage) };
+    } catch (err) {
+      const { code, message } = toKhienError(err);
+      return { path, error: { code, message } };
+    }
+  };
+  const window = pool === undefined ? 2 : pool.threads * 2;
+  return { hash, window, close: async () => pool?.close() };
+}
+
+/** Routes one file to its hasher by media kind. */
+async function hashFile(
+  path: string,
+  hashOneImage: (path: string) => Promise<ImageSignals>,
+): Promise<ImageSignals> {
+  if (mediaKindOf(path) === 'video') {
+    throw new KhienError(
+      'KHIEN_ERR_IMAGE_UNSUPPORTED',
+      `expected an image, got a video file name (video hashing is not part of khien hash yet)`,
+      { path },
+    );
+  }
+  return hashOneImage(path);
+}
+
+/** Runs `fn` over `items` with up to `window` in flight, yielding results in input order. */
+async function* inOrder<T, R>(
+  items: readonly T[],
+  fn: (item: T) => Promise<R>,
+  window: number,
+): AsyncGenerator<R> {
+  const inFlight: Promise<R>[] = [];
+  let next = 0;
+  while (next < items.length || inFlight.length > 0) {
+    while (next < items.length && inFlight.length < window) inFlight.push(fn(items[next++]));
+    yield await inFlight.shift()!;
+  }
+}
+
+function startBar(total: number): SingleBar {
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: 'hashing [{bar}] {value}/{total} files, {eta}s left',
+    hideCursor: true,
+  });
+  bar.start(total, 0);
+  return bar;
+}

@@ -1,0 +1,52 @@
+/**
+ * Turns the paths given to `khien hash` into the list of files to hash, in a deterministic
+ * order: files as given, folders walked recursively with entries sorted by name. Inside a
+ * folder only files with a media extension are taken (so a README beside the photos is not an
+ * error) and hidden entries are skipped; a file named explicitly is always attempted.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** What kind of hasher a file goes to. */
+export type MediaKind = 'image' | 'video';
+
+const IMAGE_EXT = /\.(jpe?g|jfif|png|webp|tiff?|gif|bmp|avif)$/i;
+const VIDEO_EXT = /\.(mp4|m4v|mov|mkv|webm|avi|wmv|flv|mpe?g|ts|3gp)$/i;
+
+/**
+ * The hasher for a file, by its name. Anything not known as video goes to the image path,
+ * which judges the content itself and reports unsupported files with a coded error.
+ */
+export function mediaKindOf(path: string): MediaKind {
+  return VIDEO_EXT.test(path) ? 'video' : 'image';
+}
+
+/** True for names a folder walk picks up. */
+export function isMediaName(name: string): boolean {
+  return IMAGE_EXT.test(name) || VIDEO_EXT.test(name);
+}
+
+/**
+ * Expands `paths` into files. A path that does not exist is kept as is, so that hashing it
+ * reports KHIEN_ERR_NOT_FOUND in its place in the output order.
+ */
+export async function expandMediaPaths(paths: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined);
+    if (info?.isDirectory()) await walk(path, out);
+    else out.push(path);
+  }
+  return out;
+}
+
+async function walk(dir: string, out: string[]): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    if (entry.name.startsWith('.')) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await walk(path, out);
+    else if (entry.isFile() && isMediaName(entry.name)) out.push(path);
+  }
+}
