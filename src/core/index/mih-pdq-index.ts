@@ -21,7 +21,7 @@ import { searchBase, scanPacked, type MatchSink } from './mih-search.js';
 import { PACKED_WORDS, packPdq } from './packed-hash.js';
 import { PdqDelta } from './pdq-delta.js';
 import { planSearch, type SearchPlan } from './search-plan.js';
-import { chooseSlotCount, evenLayout } from './slot-layout.js';
+import { chooseLayout, spreadLayout, type SlotLayout } from './slot-layout.js';
 import type { DihedralMatch, PdqIndex, RangeMatch } from './signal-index.js';
 
 export interface MihOptions {
@@ -31,6 +31,8 @@ export interface MihOptions {
   readonly slicesPerWrite?: number;
   /** Fixed slot count instead of the measured choice for the bank size (benchmarks). */
   readonly slots?: number;
+  /** Fixed slot width in bits (with `slots`; default the widest that fits). */
+  readonly slotWidth?: number;
 }
 
 /** Counters for monitoring and the benchmark. */
@@ -61,8 +63,7 @@ export class MihPdqIndex implements PdqIndex {
     this.deltaLimit = options.deltaLimit ?? 4096;
     this.slicesPerWrite = options.slicesPerWrite ?? 1;
     this.base =
-      base ??
-      runToEnd(buildBase(evenLayout(options.slots ?? 16), sharedUint32(0), sharedUint32(0), 0));
+      base ?? runToEnd(buildBase(layoutFor(0, options), sharedUint32(0), sharedUint32(0), 0));
   }
 
   /**
@@ -71,7 +72,7 @@ export class MihPdqIndex implements PdqIndex {
    */
   static build(ids: Uint32Array, hashes: Uint32Array, options: MihOptions = {}): MihPdqIndex {
     const [sortedIds, sortedHashes, count] = sortUniqueById(ids, hashes);
-    const layout = evenLayout(options.slots ?? chooseSlotCount(count));
+    const layout = layoutFor(count, options);
     return new MihPdqIndex(options, runToEnd(buildBase(layout, sortedIds, sortedHashes, count)));
   }
 
@@ -166,7 +167,8 @@ export class MihPdqIndex implements PdqIndex {
     }
   }
 
-  private planFor(d: number): SearchPlan {
+  /** The search plan for radius `d` (null: linear scan); cached until the base changes. */
+  planFor(d: number): SearchPlan {
     let plan = this.plans.get(d);
     if (plan === undefined) {
       plan = planSearch(this.base.layout.widths, this.base.count, d);
@@ -202,7 +204,7 @@ export class MihPdqIndex implements PdqIndex {
     this.frozen = this.delta;
     this.delta = new PdqDelta();
     this.removedDuringCompaction = [];
-    this.compaction = compactSteps(this.base, this.frozen, this.options.slots);
+    this.compaction = compactSteps(this.base, this.frozen, this.options);
   }
 
   private finishCompaction(next: MihBase): void {
@@ -222,7 +224,7 @@ export class MihPdqIndex implements PdqIndex {
 function* compactSteps(
   base: MihBase,
   frozen: PdqDelta,
-  slots: number | undefined,
+  options: MihOptions,
 ): Generator<void, MihBase> {
   const extra = frozen.liveSortedById();
   const count = base.count - base.deadCount + extra.length;
@@ -241,7 +243,7 @@ function* compactSteps(
   }
   for (; e < extra.length; e++) n = copyFrom(frozen, extra[e], ids, hashes, n);
   yield;
-  const layout = evenLayout(slots ?? chooseSlotCount(n));
+  const layout = layoutFor(n, options);
   return yield* buildBase(layout, ids, hashes, n);
 }
 
@@ -286,4 +288,9 @@ function toShared(array: Uint32Array): Uint32Array {
   const out = sharedUint32(array.length);
   out.set(array);
   return out;
+}
+
+function layoutFor(n: number, options: MihOptions): SlotLayout {
+  if (options.slots === undefined) return chooseLayout(n);
+  return spreadLayout(options.slots, options.slotWidth ?? 32);
 }

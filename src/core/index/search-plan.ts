@@ -8,8 +8,8 @@
  */
 import { MAX_SLOT_RADIUS, ballSize } from './slot-layout.js';
 
-export const PROBE_COST_NS = 45;
-export const CANDIDATE_COST_NS = 60;
+export const PROBE_COST_NS = 40;
+export const CANDIDATE_COST_NS = 80;
 export const SCAN_COST_NS = 6;
 
 /** Per-slot radii, or null for a linear scan. */

@@ -22,30 +22,30 @@ export interface SlotLayout {
   readonly starts: readonly number[];
 }
 
-/** A layout of `count` slots as even as 256 bits allow (wider slots first). */
-export function evenLayout(count: number): SlotLayout {
-  const widths: number[] = [];
-  const starts: number[] = [];
-  let start = 0;
-  for (let i = 0; i < count; i++) {
-    const width = Math.floor(PDQ_BITS / count) + (i < PDQ_BITS % count ? 1 : 0);
-    widths.push(width);
-    starts.push(start);
-    start += width;
-  }
+/**
+ * `count` slots of `width` bits spread evenly over the 256 bits (slot i starts at bit
+ * ⌊256·i/count⌋). Slots need not cover every bit: the pigeonhole argument only needs the slots
+ * to be disjoint, since their summed distance is at most the full distance. Leaving a few bits
+ * out lets every slot be as wide as the offset tables can afford.
+ */
+export function spreadLayout(count: number, width: number): SlotLayout {
+  const starts = Array.from({ length: count }, (_, i) => Math.floor((PDQ_BITS * i) / count));
+  const gap = Math.floor(PDQ_BITS / count);
+  const widths = starts.map(() => Math.min(width, gap, MAX_SLOT_WIDTH));
   return { widths, starts };
 }
 
 /**
- * The slot count for an index of `n` hashes. Measured with bench/index-layouts.ts at 10M
- * uniform hashes, radius 31, one thread (docs/index.md has the table): 16×16 bits gives about
- * 41k candidates per query, 12 slots of 21–22 bits about 7k, 11 slots of 23–24 bits about 3k
- * and is the fastest layout within the 128 bytes/hash budget. Smaller banks use narrower
- * slots so the 2^w offset tables stay small next to the entries (about log2(n) + 1 bits).
+ * The layout for an index of `n` hashes, chosen with bench/index-layouts.ts (docs/index.md has
+ * the table; radius 31, one thread, uniform data): 11 slots of about log2(n) bits. At 10M that
+ * is 11 × 23 bits: about 2.8k probes and 2.7k candidates a query, 115 bytes per hash in all;
+ * 16 × 16 bits (the reference's layout) gives 41k candidates, 12 × 21 bits about 7k. Narrower
+ * slots for small banks keep the 2^w offset tables small next to the entries.
  */
-export function chooseSlotCount(n: number): number {
-  const bits = Math.max(16, Math.min(MAX_SLOT_WIDTH, Math.ceil(Math.log2(Math.max(n, 1))) + 1));
-  return Math.ceil(PDQ_BITS / bits);
+export function chooseLayout(n: number): SlotLayout {
+  const width = Math.round(Math.log2(Math.max(n, 2)));
+  if (width <= 16) return spreadLayout(16, 16);
+  return spreadLayout(11, width);
 }
 
 /** Number of w-bit values within Hamming distance r of a value: Σ_{k≤r} C(w, k). */
