@@ -18,7 +18,6 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
 }
 
 async function initial(db: Db, dialect: StoreDialect): Promise<void> {
-  const serial = dialect === 'postgres' ? sql`serial` : sql`integer`;
   const big = dialect === 'postgres' ? 'bigint' : 'integer';
 
   await db.schema
@@ -64,12 +63,16 @@ async function initial(db: Db, dialect: StoreDialect): Promise<void> {
     .execute();
   await db.schema.createIndex('bank_access_org').on('bank_access').column('org_id').execute();
 
-  await createEntryTables(db, serial);
+  await createEntryTables(db, dialect);
   await createAuditTables(db);
   await createMatchAndImportTables(db, big);
 }
 
-async function createEntryTables(db: Db, serial: ReturnType<typeof sql>): Promise<void> {
+async function createEntryTables(db: Db, dialect: StoreDialect): Promise<void> {
+  // PostgreSQL's serial numbers itself; SQLite needs AUTOINCREMENT so ids are never reused.
+  const serial = dialect === 'postgres' ? sql`serial` : sql`integer`;
+  const auto = <C extends { primaryKey(): C; autoIncrement(): C }>(c: C) =>
+    dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement();
   await db.schema
     .createTable('entries')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -110,7 +113,7 @@ async function createEntryTables(db: Db, serial: ReturnType<typeof sql>): Promis
 
   await db.schema
     .createTable('signals')
-    .addColumn('id', serial, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', serial, auto)
     .addColumn('entry_id', 'text', (c) => c.notNull().references('entries.id'))
     .addColumn('bank_id', 'text', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
@@ -126,7 +129,7 @@ async function createEntryTables(db: Db, serial: ReturnType<typeof sql>): Promis
 
   await db.schema
     .createTable('entry_transitions')
-    .addColumn('id', serial, (c) => c.primaryKey().autoIncrement())
+    .addColumn('id', serial, auto)
     .addColumn('entry_id', 'text', (c) => c.notNull().references('entries.id'))
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('org_id', 'text', (c) => c.notNull())

@@ -37,7 +37,7 @@ export interface StoreOptions {
 export async function openStore(options: StoreOptions): Promise<Store> {
   const store = options.databaseUrl ? await openPostgres(options) : openSqlite(options.dataDir);
   try {
-    await migrate(store);
+    await migrate(store, options.databaseUrl ? (options.pgSchema ?? 'public') : undefined);
     return store;
   } catch (err) {
     await store.close();
@@ -96,8 +96,14 @@ async function createSchema(url: string, schema: string): Promise<void> {
   }
 }
 
-async function migrate(store: Store): Promise<void> {
-  const migrator = new Migrator({ db: store.db, provider: migrationProvider(store.dialect) });
+/** `schema`: PostgreSQL only; Kysely must be told it, or a migration table in any other schema
+ *  of the database makes it think this one is migrated. */
+async function migrate(store: Store, schema: string | undefined): Promise<void> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: migrationProvider(store.dialect),
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error } = await migrator.migrateToLatest();
   if (error) {
     throw new KhienError(
