@@ -1,0 +1,206 @@
+// Parties, keys, allow-lists, image contribution, statistics and the audit chain, on SQLite
+// and PostgreSQL: keys that expire or are revoked stop working, an allow-list match suppresses
+// positive matches, and editing or deleting an audit row is detected at that row.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { STORE_KINDS, type TestStore } from './store-factory.js';
+import { flipBits, makeWorld, randomPdq, SEXUAL_FACTS, type World } from './service-world.js';
+import type { HashImage } from '../src/service/image-hashing.js';
+
+async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
+  await assert.rejects(p, (err: { code?: string }) => {
+    assert.equal(err.code, code);
+    return true;
+  });
+}
+
+/** A stand-in hasher: PDQ from the bytes' SHA-256, digests real; variants distinct. */
+const IMAGE_PDQ = randomPdq();
+const stubHasher: HashImage = async (image, opts) => {
+  const hex = (alg: string) => createHash(alg).update(image).digest('hex');
+  const variants = Array.from({ length: 8 }, (_, i) => (i === 3 ? IMAGE_PDQ : randomPdq()));
+  return {
+    pdq: opts.dihedral ? variants[0] : IMAGE_PDQ,
+    quality: 100,
+    md5: hex('md5'),
+    sha1: hex('sha1'),
+    sha256: hex('sha256'),
+    ...(opts.dihedral ? { dihedral: variants } : {}),
+  };
+};
+
+for (const kind of STORE_KINDS) {
+  describe(`service access and audit on ${kind.name}`, async () => {
+    const skip = await kind.skip();
+    if (skip) {
+      test(`skipped: ${skip}`, { skip }, () => undefined);
+      return;
+    }
+    let ts: TestStore;
+    let w: World;
+    before(async () => {
+      ts = await kind.open();
+      w = await makeWorld(ts.store, { hashImage: stubHasher });
+    });
+    after(async () => {
+      await w.service.stop();
+      await ts.cleanup();
+    });
+
+    const confirmed = async (bankId: string, pdq: string) => {
+      const e = await w.service.contribute(w.authority, {
+        bankId,
+        signals: [{ type: 'pdq', value: pdq, quality: 80 }],
+        facts: SEXUAL_FACTS,
+      });
+      await w.service.review(w.hotline, e.id, { decision: 'confirm' });
+      return w.service.review(w.ngo, e.id, { decision: 'confirm' });
+    };
+
+    test('bootstrap refuses a second time; keys expire and are revoked', async () => {
+      await rejectsWith(
+        w.service.bootstrap({ orgName: 'again' }),
+        'KHIEN_ERR_ALREADY_BOOTSTRAPPED',
+      );
+      await rejectsWith(w.service.authenticate('khien_nope', 'r'), 'KHIEN_ERR_UNAUTHENTICATED');
+      const made = await w.service.createKey(w.admin, {
+        orgId: w.orgs.platform,
+        roles: ['matcher'],
+      });
+      const actor = await w.service.authenticate(made.key, 'r1');
+      assert.deepEqual(actor.roles, ['matcher']);
+      const forged = made.key.slice(0, -1) + (made.key.endsWith('a') ? 'b' : 'a');
+      await rejectsWith(w.service.authenticate(forged, 'r'), 'KHIEN_ERR_UNAUTHENTICATED');
+      await w.service.revokeKey(w.admin, made.info.id);
+      await rejectsWith(w.service.authenticate(made.key, 'r2'), 'KHIEN_ERR_KEY_REVOKED');
+
+      const past = await w.service.createKey(w.admin, {
+        orgId: w.orgs.platform,
+        roles: ['matcher'],
+        expiresAt: '2020-01-01T00:00:00Z',
+      });
+      await rejectsWith(w.service.authenticate(past.key, 'r3'), 'KHIEN_ERR_KEY_EXPIRED');
+      const listed = await w.service.listKeys(w.admin, { orgId: w.orgs.platform });
+      assert.ok(listed.every((k) => !JSON.stringify(k).includes(made.key.split('_')[2])));
+      await rejectsWith(
+        w.service.createKey(w.platform, { orgId: w.orgs.platform, roles: ['admin'] }),
+        'KHIEN_ERR_ROLE_MISSING',
+      );
+      await rejectsWith(
+        w.service.createOrganisation(w.admin, { name: 'ngo', kind: 'ngo' }),
+        'KHIEN_ERR_ALREADY_EXISTS',
+      );
+    });
+
+    test('an allow-list match suppresses positive matches of the same query', async () => {
+      const allow = await w.service.createBank(w.authority, {
+        name: 'known benign',
+        kind: 'allow',
+        matchers: [w.orgs.platform],
+        viewers: [w.orgs.hotline, w.orgs.ngo],
+      });
+      const pdq = randomPdq();
+      await confirmed(w.bank.id, pdq);
+      const before = await w.service.match(w.platform, { signals: [{ type: 'pdq', value: pdq }] });
+      assert.equal(before.results[0].matches.length, 1);
+      await confirmed(allow.id, flipBits(pdq, 4));
+      const res = await w.service.match(w.platform, { signals: [{ type: 'pdq', value: pdq }] });
+      assert.deepEqual(
+        [res.results[0].matches.length, res.results[0].allowListed, res.results[0].suppressed],
+        [0, true, 1],
+      );
+    });
+
+    test('bank policy: a tighter distance and no dihedral hits', async () => {
+      const strict = await w.service.createBank(w.authority, {
+        name: 'strict',
+        matchers: [w.orgs.platform],
+        viewers: [w.orgs.hotline, w.orgs.ngo],
+        policy: { pdqMaxDistance: 8, dihedral: false, minQuality: 70 },
+      });
+      const pdq = randomPdq();
+      await confirmed(strict.id, pdq);
+      const m = (v: string) =>
+        w.service.match(w.platform, { signals: [{ type: 'pdq', value: v }] });
+      assert.equal((await m(flipBits(pdq, 8))).results[0].matches.length, 1);
+      assert.equal((await m(flipBits(pdq, 9))).results[0].matches.length, 0);
+      await rejectsWith(
+        w.service.updateBank(w.hotline, strict.id, { policy: { pdqMaxDistance: 99 } }),
+        'KHIEN_ERR_ROLE_MISSING',
+      );
+      await rejectsWith(
+        w.service.updateBank(w.authority, strict.id, { policy: { pdqMaxDistance: 99 } }),
+        'KHIEN_ERR_INVALID_ARGUMENT',
+      );
+      const wider = await w.service.updateBank(w.authority, strict.id, {
+        policy: { pdqMaxDistance: 20 },
+      });
+      assert.equal(wider.policy.pdqMaxDistance, 20);
+      assert.equal((await m(flipBits(pdq, 9))).results[0].matches.length, 1);
+    });
+
+    test('contribute and match by image: digests and the dihedral variant', async () => {
+      const image = Buffer.from('not really an image, the hasher is a stub');
+      const e = await w.service.contributeImage(w.authority, {
+        bankId: w.bank.id,
+        image,
+        facts: SEXUAL_FACTS,
+      });
+      assert.deepEqual(
+        e.signals.map((s) => s.type),
+        ['pdq', 'md5', 'sha1', 'sha256'],
+      );
+      await w.service.review(w.hotline, e.id, { decision: 'confirm' });
+      await w.service.review(w.ngo, e.id, { decision: 'confirm' });
+      const res = await w.service.matchImage(w.platform, { image });
+      const byType = Object.fromEntries(res.results.map((r) => [r.type, r.matches]));
+      assert.deepEqual([byType.pdq[0].variant, byType.pdq[0].distance], [3, 0]);
+      assert.equal(byType.sha256[0].entryId, e.id);
+      assert.equal(byType.md5[0].distance, 0);
+    });
+
+    test('statistics count queries and hits per caller and bank', async () => {
+      const stats = await w.service.statistics(w.admin);
+      const platform = stats.matchesByCaller.find((c) => c.orgId === w.orgs.platform)!;
+      assert.ok(platform.queries >= 5 && platform.hits >= 3, JSON.stringify(platform));
+      assert.ok(stats.matchesByBank.find((b) => b.bankId === w.bank.id)!.hits >= 2);
+      const own = await w.service.statistics(w.platform);
+      assert.deepEqual(
+        own.matchesByCaller.map((c) => c.orgId),
+        [w.orgs.platform],
+      );
+      assert.deepEqual(own.entriesByBank, []);
+    });
+
+    test('the audit log records writes and reads; the chain catches an edit and a deletion', async () => {
+      await rejectsWith(w.service.queryAudit(w.platform), 'KHIEN_ERR_ROLE_MISSING');
+      const reads = await w.service.queryAudit(w.auditor, { action: 'match.' });
+      assert.ok(reads.records.length >= 5);
+      assert.equal(reads.records[0].orgId, w.orgs.platform);
+      const mine = await w.service.queryAudit(w.auditor, {
+        orgId: w.orgs.ngo,
+        action: 'entry.confirm',
+      });
+      assert.ok(mine.records.length >= 3 && mine.records.every((r) => r.orgId === w.orgs.ngo));
+      const ok = await w.service.verifyAudit(w.auditor);
+      assert.equal(ok.ok, true);
+      assert.ok(ok.rows > 20);
+
+      const db = ts.store.db;
+      const orig = await sql<{
+        d: string;
+      }>`select details as d from audit_log where seq = 7`.execute(db);
+      await sql`update audit_log set details = '{"tampered":true}' where seq = 7`.execute(db);
+      const edited = await w.service.verifyAudit(null);
+      assert.deepEqual([edited.ok, edited.firstBad?.seq], [false, 7]);
+      await sql`update audit_log set details = ${orig.rows[0].d} where seq = 7`.execute(db);
+      assert.equal((await w.service.verifyAudit(null)).ok, true);
+      await sql`delete from audit_log where seq = 12`.execute(db);
+      const cut = await w.service.verifyAudit(null);
+      assert.deepEqual([cut.ok, cut.firstBad?.seq], [false, 12]);
+      assert.match(cut.firstBad!.reason, /missing/);
+    });
+  });
+}
