@@ -9,6 +9,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 
 const OUT = join(import.meta.dirname, 'images');
@@ -53,7 +54,8 @@ const raw = (px: Uint8Array, width: number, height: number, channels: 1 | 2 | 3 
 
 function toGrey(rgb: Uint8Array): Uint8Array {
   const g = new Uint8Array(rgb.length / 3);
-  for (let i = 0; i < g.length; i++) g[i] = clamp((rgb[i * 3] + rgb[i * 3 + 1] * 2 + rgb[i * 3 + 2]) / 4);
+  for (let i = 0; i < g.length; i++)
+    g[i] = clamp((rgb[i * 3] + rgb[i * 3 + 1] * 2 + rgb[i * 3 + 2]) / 4);
   return g;
 }
 
@@ -67,15 +69,41 @@ function withAlphaRamp(rgb: Uint8Array, width: number, height: number): Uint8Arr
   return out;
 }
 
-/** 16-bit PNG whose high bytes are the 8-bit pattern and whose low bytes are noise. */
-async function png16(rgb: Uint8Array, width: number, height: number): Promise<Buffer> {
+/**
+ * 16-bit RGB PNG whose high bytes are the 8-bit pattern and whose low bytes are noise, written
+ * by hand (IHDR bit depth 16, filter 0 on every row, big-endian samples).
+ */
+function png16(rgb: Uint8Array, width: number, height: number): Buffer {
   const rand = rng(99);
-  const px = new Uint16Array(rgb.length);
-  for (let i = 0; i < rgb.length; i++) px[i] = rgb[i] * 256 + Math.floor(rand() * 256);
-  return sharp(Buffer.from(px.buffer), { raw: { width, height, channels: 3 } })
-    .toColourspace('rgb16')
-    .png()
-    .toBuffer();
+  const rowBytes = 1 + width * 6;
+  const scan = Buffer.alloc(rowBytes * height);
+  for (let y = 0; y < height; y++) {
+    for (let i = 0; i < width * 3; i++) {
+      const o = y * rowBytes + 1 + i * 2;
+      scan[o] = rgb[y * width * 3 + i];
+      scan[o + 1] = Math.floor(rand() * 256);
+    }
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 16;
+  ihdr[9] = 2;
+  return Buffer.concat([
+    Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(scan)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+function pngChunk(type: string, data: Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  body.copy(out, 4);
+  out.writeUInt32BE(crc32(body), 8 + data.length);
+  return out;
 }
 
 /** A plain BMP (BITMAPINFOHEADER, 24-bit bottom-up or 32-bit top-down), written by hand. */
@@ -113,7 +141,9 @@ async function main(): Promise<void> {
   const files: Record<string, Buffer | Promise<Buffer>> = {
     'pattern-rgb.png': raw(rgb, w, h, 3).png().toBuffer(),
     'pattern-baseline.jpg': raw(rgb, w, h, 3).jpeg({ quality: 85 }).toBuffer(),
-    'pattern-progressive.jpg': raw(rgb, w, h, 3).jpeg({ quality: 80, progressive: true }).toBuffer(),
+    'pattern-progressive.jpg': raw(rgb, w, h, 3)
+      .jpeg({ quality: 80, progressive: true })
+      .toBuffer(),
     'pattern-exif-orient6.jpg': raw(rgb, w, h, 3)
       .jpeg({ quality: 85 })
       .withMetadata({ orientation: 6 })
@@ -121,7 +151,9 @@ async function main(): Promise<void> {
     'pattern-cmyk.jpg': raw(rgb, w, h, 3).toColourspace('cmyk').jpeg({ quality: 90 }).toBuffer(),
     'pattern-grey.png': raw(toGrey(rgb), w, h, 1).toColourspace('b-w').png().toBuffer(),
     'pattern-grey.jpg': raw(toGrey(rgb), w, h, 1).toColourspace('b-w').jpeg().toBuffer(),
-    'pattern-rgba.png': raw(withAlphaRamp(rgb, w, h), w, h, 4).png().toBuffer(),
+    'pattern-rgba.png': raw(withAlphaRamp(rgb, w, h), w, h, 4)
+      .png()
+      .toBuffer(),
     'pattern-palette.png': raw(rgb, w, h, 3).png({ palette: true, colours: 64 }).toBuffer(),
     'pattern-16bit.png': png16(rgb, w, h),
     'pattern-lossless.webp': raw(rgb, w, h, 3).webp({ lossless: true }).toBuffer(),
@@ -131,12 +163,24 @@ async function main(): Promise<void> {
     'pattern.avif': raw(rgb, w, h, 3).avif({ quality: 70 }).toBuffer(),
     'pattern-24bit.bmp': bmp(rgb, w, h, 24),
     'pattern-32bit-topdown.bmp': bmp(rgb, w, h, 32),
-    'wide-900x600.jpg': raw(pattern(900, 600, 3), 900, 600, 3).jpeg({ quality: 80 }).toBuffer(),
-    'strip-3x600.png': raw(pattern(3, 600, 5), 3, 600, 3).png().toBuffer(),
-    'exact-64x64.png': raw(pattern(64, 64, 11), 64, 64, 3).png().toBuffer(),
-    'small-5x5.png': raw(pattern(5, 5, 13), 5, 5, 3).png().toBuffer(),
-    'tiny-4x4.png': raw(pattern(4, 4, 17), 4, 4, 3).png().toBuffer(),
-    'flat-128.png': raw(new Uint8Array(40 * 30 * 3).fill(128), 40, 30, 3).png().toBuffer(),
+    'wide-900x600.jpg': raw(pattern(900, 600, 3), 900, 600, 3)
+      .jpeg({ quality: 80 })
+      .toBuffer(),
+    'strip-3x600.png': raw(pattern(3, 600, 5), 3, 600, 3)
+      .png()
+      .toBuffer(),
+    'exact-64x64.png': raw(pattern(64, 64, 11), 64, 64, 3)
+      .png()
+      .toBuffer(),
+    'small-5x5.png': raw(pattern(5, 5, 13), 5, 5, 3)
+      .png()
+      .toBuffer(),
+    'tiny-4x4.png': raw(pattern(4, 4, 17), 4, 4, 3)
+      .png()
+      .toBuffer(),
+    'flat-128.png': raw(new Uint8Array(40 * 30 * 3).fill(128), 40, 30, 3)
+      .png()
+      .toBuffer(),
   };
   for (const [name, data] of Object.entries(files)) writeFileSync(join(OUT, name), await data);
   console.log(`wrote ${Object.keys(files).length} images to ${OUT}`);
