@@ -48,7 +48,10 @@ function box1D(
   let r = start;
   let l = start;
   let o = start;
-  for (let k = 0; k < half - 1; k++, r += stride) ((sum = Math.fround(sum + inp[r])), count++);
+  for (let k = 0; k < half - 1; k++, r += stride) {
+    sum = Math.fround(sum + inp[r]);
+    count++;
+  }
   for (let k = 0; k < w - half + 1; k++, r += stride, o += stride) {
     sum = Math.fround(sum + inp[r]);
     count++;
