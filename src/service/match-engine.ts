@@ -4,8 +4,9 @@
  * arrays (a million signals cost a few MB here on top of the indexes). Entry details are read
  * from the store only for the few hits, which also re-checks that the entry is still confirmed.
  */
-import { BruteForcePdqIndex } from '../core/index/brute-force-pdq-index.js';
 import { ExactDigestIndex } from '../core/index/exact-digest-index.js';
+import { MihPdqIndex } from '../core/index/mih-pdq-index.js';
+import { PACKED_WORDS, packPdqInto } from '../core/index/packed-hash.js';
 import type { DigestIndex, PdqIndex } from '../core/index/signal-index.js';
 import { parsePdqHex, type PdqHash } from '../core/pdq/pdq-hash.js';
 import type { CandidateHit } from '../core/policy/match-policy.js';
@@ -18,14 +19,17 @@ type DigestType = 'md5' | 'sha1' | 'sha256';
 export interface IndexFactory {
   pdq(): PdqIndex;
   digest(type: DigestType): DigestIndex;
+  /** Bulk build from ids and packed hashes (PACKED_WORDS per id), for the load at start. */
+  buildPdq?(ids: Uint32Array, packed: Uint32Array): PdqIndex;
 }
 
 const DIGEST_BYTES = { md5: 16, sha1: 20, sha256: 32 } as const;
 
-/** Brute force PDQ (exact; fine to ~100k) until a faster index is passed in. */
+/** The multi-index-hashing PDQ index (exact) and hash-table digest indexes. */
 export const DEFAULT_INDEX_FACTORY: IndexFactory = {
-  pdq: () => new BruteForcePdqIndex(),
+  pdq: () => new MihPdqIndex(),
   digest: (type) => new ExactDigestIndex(DIGEST_BYTES[type]),
+  buildPdq: (ids, packed) => MihPdqIndex.build(ids, packed),
 };
 
 const TYPE_CODES: readonly SignalType[] = ['pdq', 'md5', 'sha1', 'sha256'];
@@ -39,14 +43,14 @@ export interface IndexedSignal {
 }
 
 export class MatchEngine {
-  private readonly pdq: PdqIndex;
+  private pdq: PdqIndex;
   private readonly digests: Record<DigestType, DigestIndex>;
   private typeOf = new Uint8Array(1024);
   private bankOf = new Uint16Array(1024);
   private readonly bankIds: string[] = [''];
   private readonly bankIndex = new Map<string, number>();
 
-  constructor(factory: IndexFactory = DEFAULT_INDEX_FACTORY) {
+  constructor(private readonly factory: IndexFactory = DEFAULT_INDEX_FACTORY) {
     this.pdq = factory.pdq();
     this.digests = {
       md5: factory.digest('md5'),
@@ -62,12 +66,38 @@ export class MatchEngine {
     );
   }
 
+  /**
+   * Loads many signals into an empty engine at once: PDQ hashes go through the factory's bulk
+   * build when it has one (far faster than a million single adds), the rest one by one.
+   */
+  bulkLoad(signals: readonly IndexedSignal[]): void {
+    if (!this.factory.buildPdq || this.size > 0) {
+      for (const s of signals) this.add(s);
+      return;
+    }
+    const pdq = signals.filter((s) => s.type === 'pdq');
+    const ids = new Uint32Array(pdq.length);
+    const packed = new Uint32Array(pdq.length * PACKED_WORDS);
+    pdq.forEach((s, i) => {
+      ids[i] = s.id;
+      packPdqInto(parsePdqHex(s.value), packed, i * PACKED_WORDS);
+      this.track(s);
+    });
+    this.pdq = this.factory.buildPdq(ids, packed);
+    for (const s of signals) if (s.type !== 'pdq') this.add(s);
+  }
+
   /** Makes the signal matchable (replacing any earlier value of the same id). */
   add(signal: IndexedSignal): void {
     this.remove(signal.id);
     this.grow(signal.id);
     if (signal.type === 'pdq') this.pdq.add(signal.id, parsePdqHex(signal.value));
     else this.digests[signal.type].add(signal.id, hexBytes(signal.value));
+    this.track(signal);
+  }
+
+  private track(signal: IndexedSignal): void {
+    this.grow(signal.id);
     this.typeOf[signal.id] = TYPE_CODES.indexOf(signal.type) + 1;
     this.bankOf[signal.id] = this.internBank(signal.bankId);
   }
