@@ -4,8 +4,9 @@
  */
 import type { Command } from 'commander';
 import { registerHash } from './hash.js';
+import { registerMatch } from './match.js';
 import { registerServe } from './serve.js';
 
 export type RegisterCommand = (program: Command, setStatus: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerHash, registerServe];
+export const COMMANDS: RegisterCommand[] = [registerHash, registerMatch, registerServe];

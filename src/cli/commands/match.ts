@@ -1,0 +1,176 @@
+/**
+ * `khien match --against BANKFILE [--max-distance N] [--dihedral] [--format csv|json] QUERYFILE`:
+ * offline matching of hash lists (hash-list.ts says which lines are read). The bank is loaded
+ * into a MihPdqIndex keyed by line number; each query line is searched in file order and every
+ * match printed as `query_line,bank_line,distance` (with `,variant` under --dihedral), or as a
+ * JSON line with --format json, matches of one query in bank line order.
+ *
+ * Bad lines: each is reported on stderr with KHIEN_ERR_HASH_LIST_MALFORMED, the file and line
+ * number, and skipped, so one damaged line does not hide every other result; the exit status is
+ * then 1. With --strict the first bad line stops the run (exit status 2, nothing more printed).
+ * Failure records of `khien hash` (files it could not read) are noted on stderr and skipped.
+ *
+ * Seam for vPDQ: a list file is read through readList; a vPDQ feature file would be detected
+ * there and routed to a VpdqIndex instead of the PDQ one.
+ */
+import { Option, type Command } from 'commander';
+import { KhienError, isKhienError } from '../../errors/index.js';
+import { checkMaxDistance } from '../../core/index/index-arguments.js';
+import { MihPdqIndex } from '../../core/index/mih-pdq-index.js';
+import { PACKED_WORDS, packPdqInto } from '../../core/index/packed-hash.js';
+import { readLines } from '../../service/line-reader.js';
+import { parseHashListLine, type HashListEntry } from './hash-list.js';
+import type { RegisterCommand } from './index.js';
+
+export type MatchFormat = 'csv' | 'json';
+
+export interface MatchRunOptions {
+  against: string;
+  maxDistance: number;
+  dihedral: boolean;
+  format: MatchFormat;
+  strict: boolean;
+}
+
+export interface MatchRunIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+/** Counts of a run, returned for the caller (and tests). */
+export interface MatchSummary {
+  bankEntries: number;
+  queries: number;
+  matches: number;
+  badLines: number;
+}
+
+export const registerMatch: RegisterCommand = (program: Command, setStatus) => {
+  program
+    .command('match')
+    .description('Match a list of PDQ hashes against a bank list (exact, Hamming distance)')
+    .argument('<queryfile>', 'hashes to look up, one per line (khien hash output or bare hex)')
+    .requiredOption('--against <bankfile>', 'the bank: hashes one per line, in the same shapes')
+    .option('--max-distance <n>', 'largest Hamming distance reported, 0..63', '31')
+    .option('--dihedral', 'search all 8 rotations/flips of queries that carry them', false)
+    .option('--strict', 'stop at the first malformed line instead of skipping it', false)
+    .addOption(
+      new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'),
+    )
+    .action(async (queryFile: string, opts: Record<string, unknown>) => {
+      const run: MatchRunOptions = {
+        against: String(opts.against),
+        maxDistance: parseDistance(String(opts.maxDistance)),
+        dihedral: opts.dihedral === true,
+        format: opts.format as MatchFormat,
+        strict: opts.strict === true,
+      };
+      const io: MatchRunIo = {
+        out: (line) => process.stdout.write(line + '\n'),
+        err: (line) => process.stderr.write(line + '\n'),
+      };
+      const summary = await runMatch(queryFile, run, io);
+      if (summary.badLines > 0) setStatus(1);
+    });
+};
+
+function parseDistance(text: string): number {
+  const value = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (Number.isNaN(value)) {
+    throw new KhienError(
+      'KHIEN_ERR_INVALID_ARGUMENT',
+      `--max-distance must be an integer 0..63, got "${text}"`,
+    );
+  }
+  checkMaxDistance(value);
+  return value;
+}
+
+/** Reads every entry of a hash list, reporting (or, strict, throwing) bad lines. */
+async function readList(
+  path: string,
+  strict: boolean,
+  io: MatchRunIo,
+  onEntry: (entry: HashListEntry) => void,
+): Promise<number> {
+  let line = 0;
+  let bad = 0;
+  for await (const { text } of readLines(path)) {
+    line++;
+    try {
+      const parsed = parseHashListLine(text, line);
+      if ('line' in parsed) onEntry(parsed);
+      else if (parsed.skip === 'failure') {
+        io.err(`khien match: ${path}:${line}: skipped, the hasher failed here (${parsed.code})`);
+      }
+    } catch (err) {
+      if (!isKhienError(err, 'KHIEN_ERR_HASH_LIST_MALFORMED')) throw err;
+      err.details.path = path;
+      if (strict) throw err;
+      io.err(`khien match: ${err.code}: ${path}:${err.message}`);
+      bad++;
+    }
+  }
+  return bad;
+}
+
+/** Loads the bank list into an index keyed by line number. */
+async function loadBank(run: MatchRunOptions, io: MatchRunIo) {
+  let ids: Uint32Array = new Uint32Array(1024);
+  let hashes: Uint32Array = new Uint32Array(1024 * PACKED_WORDS);
+  let n = 0;
+  const bad = await readList(run.against, run.strict, io, (entry) => {
+    if (n === ids.length) [ids, hashes] = [grow(ids, 2), grow(hashes, 2)];
+    ids[n] = entry.line;
+    packPdqInto(entry.pdq, hashes, n * PACKED_WORDS);
+    n++;
+  });
+  const index = MihPdqIndex.build(ids.subarray(0, n), hashes.subarray(0, n * PACKED_WORDS));
+  return { index, bad, entries: n };
+}
+
+function grow(array: Uint32Array, factor: number): Uint32Array {
+  const out = new Uint32Array(array.length * factor);
+  out.set(array);
+  return out;
+}
+
+/** Matches every query line against the bank, printing as it goes. */
+export async function runMatch(
+  queryFile: string,
+  run: MatchRunOptions,
+  io: MatchRunIo,
+): Promise<MatchSummary> {
+  const bank = await loadBank(run, io);
+  const summary: MatchSummary = { bankEntries: bank.entries, queries: 0, matches: 0, badLines: 0 };
+  const badQueries = await readList(queryFile, run.strict, io, (entry) => {
+    summary.queries++;
+    summary.matches += printMatches(bank.index, entry, run, io);
+  });
+  summary.badLines = bank.bad + badQueries;
+  return summary;
+}
+
+function printMatches(
+  index: MihPdqIndex,
+  entry: HashListEntry,
+  run: MatchRunOptions,
+  io: MatchRunIo,
+): number {
+  const variants = run.dihedral && entry.dihedral !== undefined ? entry.dihedral : [entry.pdq];
+  const matches = run.dihedral
+    ? index.searchAny(variants, run.maxDistance)
+    : index.search(entry.pdq, run.maxDistance).map((m) => ({ ...m, variant: 0 }));
+  for (const m of matches) {
+    if (run.format === 'json') {
+      const record: Record<string, number> = { query_line: entry.line, bank_line: m.id };
+      record.distance = m.distance;
+      if (run.dihedral) record.variant = m.variant;
+      io.out(JSON.stringify(record));
+    } else {
+      const tail = run.dihedral ? `,${m.variant}` : '';
+      io.out(`${entry.line},${m.id},${m.distance}${tail}`);
+    }
+  }
+  return matches.length;
+}
