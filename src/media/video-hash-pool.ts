@@ -4,9 +4,10 @@
  * busy worker; answers come back as promises, which hashVideo awaits in frame order.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { KhienError } from '../errors/index.js';
 import type { PdqHash } from '../core/pdq/pdq-hash.js';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from './module-worker.js';
 import type { FrameAnswer } from './video-hash-worker.js';
 
 interface Pending {
@@ -30,10 +31,7 @@ export class FrameHashPool {
   /** Starts `threads` workers (0: one per CPU core). */
   constructor(threads = 0) {
     this.threads = threads > 0 ? threads : availableParallelism();
-    // Under tsx (tests, benchmarks) the module is TypeScript; compiled, it is JavaScript.
-    const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-    const url = new URL(`./video-hash-worker.${ext}`, import.meta.url);
-    for (let i = 0; i < this.threads; i++) this.workers.push(this.start(url, ext === 'ts'));
+    for (let i = 0; i < this.threads; i++) this.workers.push(this.start());
   }
 
   /** Hashes one frame; the pixel buffer is transferred to a worker and unusable afterwards. */
@@ -57,8 +55,8 @@ export class FrameHashPool {
     this.failAll(new KhienError('KHIEN_ERR_INTERNAL', 'the frame hash pool was closed'));
   }
 
-  private start(url: URL, typescript: boolean): PoolWorker {
-    const worker = typescript ? new Worker(tsxBootstrap(url), { eval: true }) : new Worker(url);
+  private start(): PoolWorker {
+    const worker = startModuleWorker(import.meta.url, 'video-hash-worker');
     worker.on('message', (answer: FrameAnswer) => this.settle(answer));
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', (code) => {
@@ -80,13 +78,4 @@ export class FrameHashPool {
     for (const pending of this.pending.values()) pending.reject(err);
     this.pending.clear();
   }
-}
-
-/**
- * Node 20 does not pass tsx's loader on to worker threads, so under tsx the worker registers it
- * itself before importing the TypeScript module.
- */
-function tsxBootstrap(url: URL): string {
-  const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  return `import(${api}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
 }

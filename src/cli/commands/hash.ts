@@ -7,16 +7,26 @@
 import { SingleBar } from 'cli-progress';
 import { Option, type Command } from 'commander';
 import type { Config, SettingName } from '../../config/index.js';
-import { KhienError, toKhienError } from '../../errors/index.js';
+import { toKhienError } from '../../errors/index.js';
 import { ImageHashPool } from '../../media/image-hash-pool.js';
 import {
   hashImage,
   PDQ_MODES,
   type HashImageOptions,
-  type ImageSignals,
   type PdqMode,
 } from '../../media/image-hasher.js';
-import { expandMediaPaths, mediaKindOf } from '../../media/media-paths.js';
+import { expandMediaPaths } from '../../media/media-paths.js';
+import {
+  addVideoHashOptions,
+  createVideoFileHasher,
+  formatVideoSignals,
+  isVideoFile,
+  VIDEO_HASH_SETTINGS,
+  videoRunOptions,
+  type VideoFileHasher,
+  type VideoRunOptions,
+  type VideoSignals,
+} from '../../media/video-hash-command.js';
 import { configFromOptions, withSettings } from '../config-options.js';
 import {
   formatFailureJson,
@@ -30,6 +40,7 @@ const HASH_SETTINGS: readonly SettingName[] = [
   'maxImageBytes',
   'maxImagePixels',
   'hashConcurrency',
+  ...VIDEO_HASH_SETTINGS,
 ];
 
 /** Parsed `khien hash` options. */
@@ -38,7 +49,12 @@ export interface HashRunOptions {
   mode: PdqMode;
   dihedral: boolean;
   progress: boolean;
+  /** Video sampling (video-hash-command.ts); default one hash a second at the stored size. */
+  video?: VideoRunOptions;
 }
+
+/** A file's outcome here: an image's (hash-lines.ts) or a video's signals. */
+type RunOutcome = FileOutcome | { path: string; video: VideoSignals };
 
 /** Where a run writes; tests pass their own. */
 export interface HashRunIo {
@@ -63,6 +79,7 @@ export const registerHash: RegisterCommand = (program: Command, setStatus) => {
     )
     .option('--dihedral', 'also compute the 8 rotation/flip hashes', false)
     .option('--no-progress', 'never draw a progress bar');
+  addVideoHashOptions(cmd);
 
   withSettings(cmd, HASH_SETTINGS).action(
     async (paths: string[], opts: Record<string, unknown>) => {
@@ -72,6 +89,7 @@ export const registerHash: RegisterCommand = (program: Command, setStatus) => {
         mode: opts.mode as PdqMode,
         dihedral: opts.dihedral === true,
         progress: opts.progress !== false,
+        video: videoRunOptions(opts),
       };
       const io: HashRunIo = {
         out: (line) => process.stdout.write(line + '\n'),
@@ -97,14 +115,20 @@ export async function runHash(
     dihedral: run.dihedral,
     limits: { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels },
   };
-  const hasher = createFileHasher(options, config.hashConcurrency, files.length);
+  const videos = createVideoFileHasher(
+    run.video ?? { secondsPerHash: 1, downsample: null },
+    config,
+  );
+  const hasher = createFileHasher(options, config.hashConcurrency, files.length, videos);
   const bar = io.progress ? startBar(files.length) : undefined;
 
   let failed = 0;
   try {
     for await (const outcome of inOrder(files, hasher.hash, hasher.window)) {
       if ('error' in outcome) failed++;
-      report(outcome, run.format, io, bar);
+      if ('video' in outcome) {
+        io.out(formatVideoSignals(outcome.path, outcome.video, run.format, files.length > 1));
+      } else report(outcome, run.format, io, bar);
       bar?.increment();
     }
   } finally {
@@ -128,45 +152,41 @@ function report(outcome: FileOutcome, format: HashFormat, io: HashRunIo, bar?: S
 }
 
 interface FileHasher {
-  hash: (path: string) => Promise<FileOutcome>;
+  hash: (path: string) => Promise<RunOutcome>;
   /** How many files to keep in flight. */
   window: number;
   close: () => Promise<void>;
 }
 
 /**
- * The image-vs-video seam: every file goes through `hashFile`, which picks the hasher by kind.
+ * The image-vs-video seam: a video (by extension or content, video-hash-command.ts) goes to
+ * the video hasher, anything else to the image hasher.
  * One thread (or one file) hashes in this thread; otherwise a worker pool does the images.
  */
-function createFileHasher(options: HashImageOptions, threads: number, files: number): FileHasher {
+function createFileHasher(
+  options: HashImageOptions,
+  threads: number,
+  files: number,
+  videos: VideoFileHasher,
+): FileHasher {
   const pool = threads === 1 || files <= 1 ? undefined : new ImageHashPool(options, threads);
   const hashOneImage = (path: string) => pool?.hash(path) ?? hashImage(path, options);
 
-  const hash = async (path: string): Promise<FileOutcome> => {
+  const hash = async (path: string): Promise<RunOutcome> => {
     try {
-      return { path, signals: await hashFile(path, hashOneImage) };
+      if (await isVideoFile(path)) return { path, video: await videos.hash(path) };
+      return { path, signals: await hashOneImage(path) };
     } catch (err) {
       const { code, message } = toKhienError(err);
       return { path, error: { code, message } };
     }
   };
   const window = pool === undefined ? 2 : pool.threads * 2;
-  return { hash, window, close: async () => pool?.close() };
-}
-
-/** Routes one file to its hasher by media kind. */
-async function hashFile(
-  path: string,
-  hashOneImage: (path: string) => Promise<ImageSignals>,
-): Promise<ImageSignals> {
-  if (mediaKindOf(path) === 'video') {
-    throw new KhienError(
-      'KHIEN_ERR_IMAGE_UNSUPPORTED',
-      `expected an image, got a video file name (video hashing is not part of khien hash yet)`,
-      { path },
-    );
-  }
-  return hashOneImage(path);
+  const close = async () => {
+    await pool?.close();
+    await videos.close();
+  };
+  return { hash, window, close };
 }
 
 /** Runs `fn` over `items` with up to `window` in flight, yielding results in input order. */
