@@ -10,7 +10,7 @@
  * columns go through the last column filter; every value that reaches the 64×64 grid is
  * computed with exactly the reference's float operations in the reference's order.
  */
-import { ColumnBox, boxRow, jaroszWindow } from './box-filter.js';
+import { ColumnBox, ROW_BATCH, boxRows, jaroszWindow } from './box-filter.js';
 import { lumaRow, type PixelChannels } from './pdq-luma.js';
 
 /** Geometry of a decoded pixel buffer. */
@@ -31,8 +31,13 @@ function sampleIndex(i: number, n: number): number {
 
 /** Reusable buffers for one image size; video frames of one size reuse them all. */
 class DownsamplePlan {
-  readonly lumaLine: Float32Array;
-  readonly pass2Line: Float32Array;
+  /** ROW_BATCH rows of luma, and the same rows after the first row filter. */
+  readonly lumaRows: Float32Array;
+  readonly pass1Rows: Float32Array;
+  /** ROW_BATCH first-pass output rows waiting for the second row filter, and its output. */
+  readonly waiting: Float32Array;
+  readonly pass2Rows: Float32Array;
+  waitingCount = 0;
   readonly needCol: Uint8Array;
   readonly pickCols: Int32Array;
   readonly pickRows: Int32Array;
@@ -46,8 +51,10 @@ class DownsamplePlan {
   ) {
     this.wx = jaroszWindow(width);
     const wy = jaroszWindow(height);
-    this.lumaLine = new Float32Array(width);
-    this.pass2Line = new Float32Array(width);
+    this.lumaRows = new Float32Array(ROW_BATCH * width);
+    this.pass1Rows = new Float32Array(ROW_BATCH * width);
+    this.waiting = new Float32Array(ROW_BATCH * width);
+    this.pass2Rows = new Float32Array(ROW_BATCH * width);
     this.needCol = new Uint8Array(width);
     this.pickCols = new Int32Array(64);
     this.pickRows = new Int32Array(64);
@@ -63,6 +70,7 @@ class DownsamplePlan {
   reset(): void {
     this.box1.reset();
     this.box2.reset();
+    this.waitingCount = 0;
   }
 }
 
@@ -92,28 +100,47 @@ export function lumaTo64Unfiltered(pixels: Uint8Array, layout: PixelLayout, out:
 /** Two Jarosz passes over the luma of `pixels`, decimated into `out` (64×64, row-major). */
 export function jaroszTo64(pixels: Uint8Array, layout: PixelLayout, out: Float32Array): void {
   const plan = planFor(layout.width, layout.height);
-  const { box1, box2 } = plan;
+  const { width, height } = layout;
 
-  for (let r = 0; r < layout.height; r++) {
-    lumaRow(pixels, r * layout.stride, layout.width, layout.channels, layout.grey, plan.lumaLine);
-    boxRow(plan.lumaLine, box1.inputRow(), layout.width, plan.wx);
-    secondPass(plan, box1.push(), out);
+  // Pass 1 along rows, ROW_BATCH rows at a time, each row then fed down the columns.
+  for (let r0 = 0; r0 < height; r0 += ROW_BATCH) {
+    const rows = Math.min(ROW_BATCH, height - r0);
+    for (let i = 0; i < rows; i++) {
+      const { channels, grey } = layout;
+      lumaRow(pixels, (r0 + i) * layout.stride, width, channels, grey, plan.lumaRows, i * width);
+    }
+    boxRows(plan.lumaRows, plan.pass1Rows, width, plan.wx);
+    for (let i = 0; i < rows; i++) {
+      plan.box1.inputRow().set(plan.pass1Rows.subarray(i * width, (i + 1) * width));
+      queueForPass2(plan, plan.box1.push(), out);
+    }
   }
-  while (secondPass(plan, box1.drain(), out));
+  while (queueForPass2(plan, plan.box1.drain(), out));
+  secondRowPass(plan, out);
 
-  while (emit(plan, box2.drain(), out));
+  while (emit(plan, plan.box2.drain(), out));
 }
 
-/** Feeds one first-pass output row (index `o`, −1 for none) through the second pass. */
-function secondPass(plan: DownsamplePlan, o: number, out: Float32Array): boolean {
+/** Queues a first-pass output row (index `o`, −1 for none) for the second row filter. */
+function queueForPass2(plan: DownsamplePlan, o: number, out: Float32Array): boolean {
   if (o < 0) return false;
 
-  const { box1, box2, pass2Line, pickCols } = plan;
-  boxRow(box1.out, pass2Line, plan.width, plan.wx, plan.needCol);
-  const next = box2.inputRow();
-  for (let j = 0; j < 64; j++) next[j] = pass2Line[pickCols[j]];
-  emit(plan, box2.push(), out);
+  plan.waiting.set(plan.box1.out, plan.waitingCount * plan.width);
+  if (++plan.waitingCount === ROW_BATCH) secondRowPass(plan, out);
   return true;
+}
+
+/** Pass 2 along the queued rows (sampled columns only), then down the 64 sampled columns. */
+function secondRowPass(plan: DownsamplePlan, out: Float32Array): void {
+  const { box2, pass2Rows, pickCols, width } = plan;
+  boxRows(plan.waiting, pass2Rows, width, plan.wx, plan.needCol);
+
+  for (let i = 0; i < plan.waitingCount; i++) {
+    const next = box2.inputRow();
+    for (let j = 0; j < 64; j++) next[j] = pass2Rows[i * width + pickCols[j]];
+    emit(plan, box2.push(), out);
+  }
+  plan.waitingCount = 0;
 }
 
 /** Copies a finished output row of the last filter into every grid row that samples it. */
