@@ -121,6 +121,11 @@ export const SETTINGS = {
     default: 50,
     doc: 'Match audit rows and counters are written in batches at most this many ms apart.',
   },
+  apiKey: {
+    schema: z.string(),
+    default: '',
+    doc: 'API key (`khien_<id>_<secret>`) the CLI acts with in `khien bank`, `import` and `export`.',
+  },
 } as const satisfies Record<string, SettingSpec>;
 
 export interface SettingSpec {

@@ -10,7 +10,8 @@ import { resolve } from 'node:path';
 import { KhienError, isKhienError } from '../errors/index.js';
 import type { ImportJobsTable } from '../store/database.js';
 import { requireBankAccess, requireBankOwner, requireRole } from './authorisation.js';
-import { checkNewEntry, findDuplicate, insertEntry, type NewEntry } from './entries.js';
+import { insertEntriesBulk } from './bulk-insert.js';
+import { checkNewEntry, type NewEntry } from './entries.js';
 import { newId } from './ids.js';
 import { csvRecord, jsonRecord, splitCsv, toImportRow } from './import-row.js';
 import { readLines } from './line-reader.js';
@@ -202,22 +203,12 @@ class ImportRun {
   /** Commits the batch with the checkpoint; returns a fresh batch. */
   async commit(batch: readonly Pending[], last = false): Promise<Pending[]> {
     const status = this.job.as_confirmed ? 'confirmed' : 'pending';
-    const added: { id: number; type: string; value: string }[] = [];
+    const entries = batch.filter((p) => p.line !== 0).map((p) => p.entry);
     await inWriteTransaction(this.ctx.store, this.ctx.now(), async (tx) => {
-      let inserted = 0;
-      for (const p of batch) {
-        if (p.line === 0 || (await this.isDuplicate(tx, p.entry))) continue;
-        const e = await insertEntry(
-          tx,
-          this.actor,
-          p.entry,
-          status,
-          `imported from ${this.job.source}`,
-        );
-        added.push(...e.signals);
-        inserted += 1;
-      }
-      this.committed += inserted;
+      const reason = `imported from ${this.job.source}`;
+      const r = await insertEntriesBulk(tx, this.actor, this.bank, entries, status, reason);
+      this.committed += r.inserted;
+      this.duplicates += r.duplicates;
       await this.saveCheckpoint(tx, last);
       tx.audit({
         actor: this.actor,
@@ -225,13 +216,13 @@ class ImportRun {
         subject: this.job.id,
         details: {
           bankId: this.bank.id,
-          inserted,
+          inserted: r.inserted,
           status,
           linesDone: this.linesDone,
           committed: this.committed,
         },
       });
-      if (status === 'confirmed') tx.afterCommit(() => this.index(added));
+      tx.afterCommit(() => this.index(r.signals));
     });
     this.onCheckpoint?.(this.progress());
     return [];
@@ -247,24 +238,6 @@ class ImportRun {
       rejected: this.rejected,
       duplicates: this.duplicates,
     };
-  }
-
-  private async isDuplicate(tx: WriteTx, e: NewEntry): Promise<boolean> {
-    let dup = false;
-    if (e.externalId !== null) {
-      const row = await tx.trx
-        .selectFrom('entries')
-        .select('id')
-        .where('bank_id', '=', e.bank.id)
-        .where('source', '=', e.source)
-        .where('external_id', '=', e.externalId)
-        .executeTakeFirst();
-      dup = row !== undefined;
-    }
-    for (const s of e.signals)
-      if (!dup) dup = (await findDuplicate(tx.trx, e.bank.id, s)) !== undefined;
-    if (dup) this.duplicates += 1;
-    return dup;
   }
 
   private async saveCheckpoint(tx: WriteTx, last: boolean): Promise<void> {

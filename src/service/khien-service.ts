@@ -75,6 +75,8 @@ export interface KhienServiceDeps {
   readonly hashImage?: HashImage;
   /** Makes the PDQ and digest indexes; default: the best index in src/core/index. */
   readonly indexFactory?: IndexFactory;
+  /** False for processes that never match (CLI import): the engine then holds nothing. */
+  readonly matchEngine?: boolean;
   /** The clock (tests pin it). */
   readonly now?: () => Date;
 }
@@ -101,7 +103,7 @@ export class KhienService {
     this.ctx = {
       store: deps.store,
       config: deps.config,
-      engine: new MatchEngine(deps.indexFactory),
+      engine: new MatchEngine(deps.indexFactory, deps.matchEngine !== false),
       banks: new BankDirectory(deps.store.db),
       recorder: new MatchRecorder(deps.store, deps.config.matchRecordFlushMs, now),
       hashImage: deps.hashImage,

@@ -50,7 +50,11 @@ export class MatchEngine {
   private readonly bankIds: string[] = [''];
   private readonly bankIndex = new Map<string, number>();
 
-  constructor(private readonly factory: IndexFactory = DEFAULT_INDEX_FACTORY) {
+  /** `enabled: false` (CLI commands that never match) makes adds and removes no-ops. */
+  constructor(
+    private readonly factory: IndexFactory = DEFAULT_INDEX_FACTORY,
+    private readonly enabled = true,
+  ) {
     this.pdq = factory.pdq();
     this.digests = {
       md5: factory.digest('md5'),
@@ -89,6 +93,7 @@ export class MatchEngine {
 
   /** Makes the signal matchable (replacing any earlier value of the same id). */
   add(signal: IndexedSignal): void {
+    if (!this.enabled) return;
     this.remove(signal.id);
     this.grow(signal.id);
     if (signal.type === 'pdq') this.pdq.add(signal.id, parsePdqHex(signal.value));
