@@ -247,7 +247,7 @@ async function main(): Promise<void> {
     server.kill('SIGTERM');
     await once(server, 'exit');
     if (!opts.keep) rmSync(dataDir, { recursive: true, force: true });
-    else process.stdout.write(`data kept in ${dataDir}\n`);
+    else process.stdout.write(`data kept in ${dataDir}; matcher key ${seeded.matcherKey}\n`);
   }
 }
 

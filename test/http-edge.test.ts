@@ -4,6 +4,7 @@
 // so that each edge behaviour is pinned exactly; test/http-api.test.ts runs the real service.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { loadConfig } from '../src/config/index.js';
@@ -432,5 +433,19 @@ test('the OpenAPI document is valid OpenAPI 3 and documents exactly the register
   ]);
   assert.deepEqual(matchOp.security, [{ apiKey: [] }]);
   assert.deepEqual(doc.paths['/healthz'].get.security, []);
+  await app.close();
+});
+
+test('docs/api.md lists every operation of the OpenAPI document', async () => {
+  const { app } = await edgeServer();
+  const doc = (await send(app, 'GET', '/openapi.json')).json();
+  const page = readFileSync('docs/api.md', 'utf8');
+  for (const [path, ops] of Object.entries(doc.paths as Record<string, object>)) {
+    for (const method of Object.keys(ops)) {
+      const operation = `${method.toUpperCase()} ${path}`;
+      const row = new RegExp('^\\| `' + operation.replace(/[{}/.]/g, '\\$&') + '` +\\|', 'm');
+      assert.match(page, row, `docs/api.md lacks a table row for ${operation}`);
+    }
+  }
   await app.close();
 });
