@@ -26,7 +26,7 @@ interface Sample {
 }
 
 const samples: Sample[] = [
-  ...['vpdq-mandelbrot', 'vpdq-mandelbrot-grey-logo', 'vpdq-testsrc2'].map((name) => ({
+  ...['vpdq-mandelbrot', 'vpdq-mandelbrot-grey', 'vpdq-testsrc2'].map((name) => ({
     name,
     video: `test/data/${name}.mp4`,
     expected: (r: 0 | 1) => `test/data/${name}.r${r}.txt`,

@@ -18,6 +18,13 @@ import { KhienError, isKhienError } from '../../errors/index.js';
 import { checkMaxDistance } from '../../core/index/index-arguments.js';
 import { MihPdqIndex } from '../../core/index/mih-pdq-index.js';
 import { PACKED_WORDS, packPdqInto } from '../../core/index/packed-hash.js';
+import type { VpdqMatchOptions } from '../../core/vpdq/vpdq-match-policy.js';
+import {
+  addVpdqMatchOptions,
+  isVpdqInput,
+  runVpdqMatch,
+  vpdqMatchOptions,
+} from '../../media/video-match-command.js';
 import { readLines } from '../../service/line-reader.js';
 import { parseHashListLine, type HashListEntry } from './hash-list.js';
 import type { RegisterCommand } from './index.js';
@@ -30,6 +37,8 @@ export interface MatchRunOptions {
   dihedral: boolean;
   format: MatchFormat;
   strict: boolean;
+  /** vPDQ thresholds, used when either side is a vPDQ file (video-match-command.ts). */
+  vpdq?: VpdqMatchOptions;
 }
 
 export interface MatchRunIo {
@@ -46,8 +55,7 @@ export interface MatchSummary {
 }
 
 export const registerMatch: RegisterCommand = (program: Command, setStatus) => {
-  program
-    .command('match')
+  addVpdqMatchOptions(program.command('match'))
     .description('Match a list of PDQ hashes against a bank list (exact, Hamming distance)')
     .argument('<queryfile>', 'hashes to look up, one per line (khien hash output or bare hex)')
     .requiredOption('--against <bankfile>', 'the bank: hashes one per line, in the same shapes')
@@ -65,6 +73,7 @@ export const registerMatch: RegisterCommand = (program: Command, setStatus) => {
         format: opts.format as MatchFormat,
         strict: opts.strict === true,
       };
+      run.vpdq = vpdqMatchOptions(opts, run.maxDistance);
       const io: MatchRunIo = {
         out: (line) => process.stdout.write(line + '\n'),
         err: (line) => process.stderr.write(line + '\n'),
@@ -141,6 +150,10 @@ export async function runMatch(
   run: MatchRunOptions,
   io: MatchRunIo,
 ): Promise<MatchSummary> {
+  if ((await isVpdqInput(queryFile)) || (await isVpdqInput(run.against))) {
+    const options = run.vpdq ?? vpdqMatchOptions({}, run.maxDistance);
+    return runVpdqMatch(queryFile, run.against, options, run.format, io);
+  }
   const bank = await loadBank(run, io);
   const summary: MatchSummary = { bankEntries: bank.entries, queries: 0, matches: 0, badLines: 0 };
   const badQueries = await readList(queryFile, run.strict, io, (entry) => {
