@@ -28,8 +28,8 @@ export interface MihBase {
   deadCount: number;
 }
 
-/** Entries processed between yields of a sliced build (about a millisecond of work). */
-export const BUILD_SLICE = 1 << 16;
+/** Entries processed between yields of a sliced build (well under a millisecond of work). */
+export const BUILD_SLICE = 1 << 12;
 
 /** A Uint32Array on shared memory (transferable to workers without a copy). */
 export function sharedUint32(length: number): Uint32Array {

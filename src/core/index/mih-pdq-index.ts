@@ -9,6 +9,7 @@
 import type { PdqHash } from '../pdq/pdq-hash.js';
 import { checkId, checkMaxDistance, checkPdqHash, checkVariants } from './index-arguments.js';
 import {
+  BUILD_SLICE,
   buildBase,
   findPosition,
   isDead,
@@ -154,7 +155,7 @@ export class MihPdqIndex implements PdqIndex {
     const hashes = new Uint32Array(pairs.length * PACKED_WORDS);
     pairs.forEach(([delta, [id, p]], k) => {
       ids[k] = id;
-      hashes.set(delta.hashes.subarray(p * PACKED_WORDS, (p + 1) * PACKED_WORDS), k * PACKED_WORDS);
+      copyHash(delta.hashes, p, hashes, k);
     });
     return { ids, hashes };
   }
@@ -200,7 +201,9 @@ export class MihPdqIndex implements PdqIndex {
     for (let s = 0; s < this.slicesPerWrite && this.compaction !== null; s++) this.compactStep();
   }
 
-  private startCompaction(): void {
+  /** Starts a compaction unless one runs; compactStep() (or later writes) carry it on. */
+  startCompaction(): void {
+    if (this.compaction !== null) return;
     this.frozen = this.delta;
     this.delta = new PdqDelta();
     this.removedDuringCompaction = [];
@@ -233,12 +236,12 @@ function* compactSteps(
   let n = 0;
   let e = 0;
   for (let p = 0; p < base.count; p++) {
-    if ((p & 0xffff) === 0xffff) yield;
+    if ((p & (BUILD_SLICE - 1)) === BUILD_SLICE - 1) yield;
     if (isDead(base, p)) continue;
     for (; e < extra.length && extra[e][0] < base.ids[p]; e++)
       n = copyFrom(frozen, extra[e], ids, hashes, n);
     ids[n] = base.ids[p];
-    hashes.set(base.hashes.subarray(p * PACKED_WORDS, (p + 1) * PACKED_WORDS), n * PACKED_WORDS);
+    copyHash(base.hashes, p, hashes, n);
     n++;
   }
   for (; e < extra.length; e++) n = copyFrom(frozen, extra[e], ids, hashes, n);
@@ -255,7 +258,7 @@ function copyFrom(
   n: number,
 ): number {
   ids[n] = id;
-  hashes.set(delta.hashes.subarray(p * PACKED_WORDS, (p + 1) * PACKED_WORDS), n * PACKED_WORDS);
+  copyHash(delta.hashes, p, hashes, n);
   return n + 1;
 }
 
@@ -272,7 +275,7 @@ function sortUniqueById(ids: Uint32Array, hashes: Uint32Array): [Uint32Array, Ui
     const i = order[k];
     if (n > 0 && outIds[n - 1] === ids[i]) continue;
     outIds[n] = ids[i];
-    outHashes.set(hashes.subarray(i * PACKED_WORDS, (i + 1) * PACKED_WORDS), n * PACKED_WORDS);
+    copyHash(hashes, i, outHashes, n);
     n++;
   }
   return [outIds, outHashes, n];
@@ -293,4 +296,11 @@ function toShared(array: Uint32Array): Uint32Array {
 function layoutFor(n: number, options: MihOptions): SlotLayout {
   if (options.slots === undefined) return chooseLayout(n);
   return spreadLayout(options.slots, options.slotWidth ?? 32);
+}
+
+/** Copies packed hash `from` of `source` to slot `to` of `target` (word by word: a subarray per
+ * hash would cost more than the copy). */
+function copyHash(source: Uint32Array, from: number, target: Uint32Array, to: number): void {
+  for (let j = 0; j < PACKED_WORDS; j++)
+    target[to * PACKED_WORDS + j] = source[from * PACKED_WORDS + j];
 }
