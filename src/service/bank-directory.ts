@@ -26,7 +26,9 @@ export class BankDirectory {
 
   /** The bank, or KHIEN_ERR_BANK_NOT_FOUND (after one reload, in case it is new). */
   async get(bankId: string, db: Kysely<Database> = this.db): Promise<Bank> {
-    await this.refreshIfStale();
+    // Inside a transaction `db` is that transaction: on SQLite the one connection is held by
+    // it, so reading through this.db here would wait for ever.
+    await this.refreshIfStale(db);
     let bank = this.banks.get(bankId);
     if (bank === undefined) {
       await this.reload(db);
@@ -56,7 +58,7 @@ export class BankDirectory {
     this.loadedAt = Date.now();
   }
 
-  private async refreshIfStale(): Promise<void> {
-    if (Date.now() - this.loadedAt > this.maxAgeMs) await this.reload();
+  private async refreshIfStale(db: Kysely<Database> = this.db): Promise<void> {
+    if (Date.now() - this.loadedAt > this.maxAgeMs) await this.reload(db);
   }
 }
