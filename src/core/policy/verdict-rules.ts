@@ -53,7 +53,7 @@ const verdict = (
   reason: string,
 ): JurisdictionVerdict => ({ outcome, category, reason });
 
-/** Vietnam: Law on Children 2016 art. 1 (a child is under 16); Penal Code 2015 arts. 146, 147. */
+/** Vietnam: Law on Children 2016 art. 1 (a child is under 16); Penal Code 2015 arts. 147, 326. */
 export function vietnamVerdict(f: Facts): JurisdictionVerdict {
   if (f.shown.length === 0) return verdict('undetermined', null, 'nothing recorded as shown');
   if (!sexualContent(f)) return verdict('not_csam', null, 'no sexual activity or posing shown');
