@@ -12,6 +12,7 @@
  *    metrics and the server's resident memory.
  *
  * Usage: npm run bench:match-load -- [--entries N] [--duration S] [--connections C] [--keep]
+ * A kept run can be measured again without seeding: --data-dir DIR --matcher-key KEY.
  * Target (issue 3): ≥ 5,000 requests/s with p99 < 20 ms on the 2-core machine at 1M entries.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -35,6 +36,8 @@ const { values: opts } = parseArgs({
     queries: { type: 'string', default: '20000' },
     seed: { type: 'string', default: '20261203' },
     keep: { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
+    'matcher-key': { type: 'string' },
   },
 });
 const ENTRIES = Number(opts.entries);
@@ -178,15 +181,22 @@ function queryBodies(sample: string[], path: string): void {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'khien-match-load-'));
-  process.stdout.write(`seeding ${ENTRIES.toLocaleString('en')} confirmed PDQ entries…\n`);
-  const seeded = await seed(dataDir);
-  process.stdout.write(
-    `seeded ${seeded.committed.toLocaleString('en')} entries in ${seconds(seeded.seedMs)} ` +
-      `(${Math.round(seeded.committed / (seeded.seedMs / 1000)).toLocaleString('en')}/s)\n`,
-  );
+  const reuse = opts['data-dir'];
+  const dataDir = reuse ?? mkdtempSync(join(tmpdir(), 'khien-match-load-'));
   const bodiesFile = join(dataDir, 'queries.txt');
-  queryBodies(seeded.sample, bodiesFile);
+  let seeded: { matcherKey: string; seedMs: number; committed: number };
+  if (reuse) {
+    seeded = { matcherKey: opts['matcher-key'] ?? '', seedMs: NaN, committed: ENTRIES };
+  } else {
+    process.stdout.write(`seeding ${ENTRIES.toLocaleString('en')} confirmed PDQ entries…\n`);
+    const made = await seed(dataDir);
+    seeded = made;
+    process.stdout.write(
+      `seeded ${made.committed.toLocaleString('en')} entries in ${seconds(made.seedMs)} ` +
+        `(${Math.round(made.committed / (made.seedMs / 1000)).toLocaleString('en')}/s)\n`,
+    );
+    queryBodies(made.sample, bodiesFile);
+  }
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -246,7 +256,7 @@ async function main(): Promise<void> {
   } finally {
     server.kill('SIGTERM');
     await once(server, 'exit');
-    if (!opts.keep) rmSync(dataDir, { recursive: true, force: true });
+    if (!opts.keep && !reuse) rmSync(dataDir, { recursive: true, force: true });
     else process.stdout.write(`data kept in ${dataDir}; matcher key ${seeded.matcherKey}\n`);
   }
 }
