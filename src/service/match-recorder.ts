@@ -6,6 +6,7 @@
  * between two flushes loses at most that window of match records (never entries or reviews).
  */
 import { sql } from 'kysely';
+import { logger } from '../log/logger.js';
 import type { MatchCountersTable, MatchEventsTable } from '../store/database.js';
 import type { Store } from '../store/open-store.js';
 import { inWriteTransaction, type AuditEvent } from './write-transaction.js';
@@ -37,6 +38,7 @@ export class MatchRecorder {
     this.pending.push(rec);
     if (this.flushMs === 0) return this.flush();
     this.timer ??= setTimeout(() => void this.flush().catch(() => undefined), this.flushMs);
+    this.timer.unref();
   }
 
   /** Writes everything queued so far (waits for a flush under way). */
@@ -45,8 +47,12 @@ export class MatchRecorder {
     this.timer = null;
     const batch = this.pending;
     this.pending = [];
-    this.flushing = this.flushing.then(() => (batch.length ? this.write(batch) : undefined));
-    return this.flushing;
+    // A failed batch is logged and dropped; it must not wedge every later flush behind it.
+    const next = this.flushing.then(() => (batch.length ? this.write(batch) : undefined));
+    this.flushing = next.catch((err: unknown) => {
+      logger.error({ err, records: batch.length }, 'match records could not be written');
+    });
+    return next;
   }
 
   private async write(batch: readonly MatchRecord[]): Promise<void> {
