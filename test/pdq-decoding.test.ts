@@ -62,6 +62,13 @@ describe('image decoding for PDQ', () => {
     assert.ok(pdqDistance(parsePdqHex(sixteen.pdq), reference) > 64);
   });
 
+  it('decodes RLE4 BMP like its uncompressed copy (unlike the reference CImg reader)', async () => {
+    const rle = await hashImage(file('bmp-pal4-rle4.bmp'));
+    const plain = await hashImage(file('bmp-pal4.bmp'));
+    assert.equal(rle.pdq, plain.pdq);
+    assert.equal(rle.quality, plain.quality);
+  });
+
   it('ignores EXIF orientation', async () => {
     const tagged = await hashImage(file('pattern-exif-orient6.jpg'));
     const plain = await hashImage(file('pattern-baseline.jpg'));
@@ -114,6 +121,8 @@ describe('bad image input gets a coded error', () => {
     'pattern.gif',
     'pattern.tiff',
     'pattern-24bit.bmp',
+    'bmp-pal8-rle.bmp',
+    'bmp-pal4-rle4.bmp',
     'pattern.avif',
   ];
   for (const name of formats) {

@@ -12,14 +12,15 @@
  *   byte, a bug this deliberately does not copy (docs/pdq.md).
  * - An image whose every pixel has r = g = b is flagged grey: ImageMagick writes such images as
  *   a 1-channel PGM, and the reference then uses the grey value as luma.
- * - GIF and multi-page TIFF: the first frame. BMP through bmp-ts (libvips has no BMP loader).
+ * - GIF and multi-page TIFF: the first frame. BMP through bmp-decoder.ts (libvips, as sharp
+ *   ships it, has no BMP loader).
  *
  * Limits are checked from the header before any pixel is decoded (decompression bombs).
  */
-import { decode as decodeBmp } from 'bmp-ts';
 import sharp from 'sharp';
 import type { PixelImage } from '../core/pdq/cli512-squash.js';
 import { KhienError } from '../errors/index.js';
+import { BmpFormatError, decodeBmp, readBmpHeader } from './bmp-decoder.js';
 import { cmykToRgb } from './cmyk-to-rgb.js';
 import { sniffImageFormat, type ImageFormat } from './image-format.js';
 
@@ -148,20 +149,14 @@ async function decodeCmyk(bytes: Buffer, options: sharp.SharpOptions): Promise<P
 }
 
 function decodeBmpImage(bytes: Buffer, limits: ImageLimits): PixelImage {
-  // Header fields at fixed offsets (BITMAPINFOHEADER and later; a top-down image has a
-  // negative height). Checked before bmp-ts allocates anything.
-  const width = bytes.readInt32LE(18);
-  const height = Math.abs(bytes.readInt32LE(22));
-  if (width <= 0 || height <= 0) throw corrupt('bmp', new Error(`bad size ${width}×${height}`));
-  checkPixels(width, height, limits);
-
   try {
-    const bmp = decodeBmp(bytes, { toRGBA: true });
-    const expected = bmp.width * bmp.height * 4;
-    if (bmp.data.length < expected) throw new Error('pixel data shorter than the header says');
-    return { pixels: bmp.data, width: bmp.width, height: Math.abs(bmp.height), channels: 4 };
+    const header = readBmpHeader(bytes);
+    checkPixels(header.width, header.height, limits);
+    const { pixels, width, height } = decodeBmp(bytes);
+    return { pixels, width, height, channels: 3 };
   } catch (err) {
-    throw corrupt('bmp', err);
+    if (err instanceof BmpFormatError) throw corrupt('bmp', err);
+    throw err;
   }
 }
 
