@@ -209,5 +209,16 @@ describe('vPDQ matching of sample videos', () => {
       match(join(DATA, 'vpdq-mandelbrot.r1.txt'), bad),
       (err) => isKhienError(err, 'KHIEN_ERR_VPDQ_MALFORMED') && /line 4/.test(err.message),
     );
+
+    // In a file of several videos the error names the file's line, not the video's.
+    const several = join(bankDir, 'several.csv');
+    const lines = good.trimEnd().split('\n');
+    const tagged = [...lines.map((l) => `${l},a.mp4`), ...lines.map((l) => `${l},b.mp4`)];
+    tagged[4] = '16,100,not-a-hash,1.000,b.mp4';
+    writeFileSync(several, tagged.join('\n'));
+    await assert.rejects(
+      match(join(DATA, 'vpdq-mandelbrot.r1.txt'), several),
+      (err) => isKhienError(err, 'KHIEN_ERR_VPDQ_MALFORMED') && /line 5/.test(err.message),
+    );
   });
 });

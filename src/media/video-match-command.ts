@@ -193,15 +193,20 @@ async function videosInFile(path: string): Promise<NamedVideo[]> {
   const text = await readFile(path, 'utf8');
   if (/^\s*\{/.test(text)) return jsonVideos(text, path);
 
-  const byPath = new Map<string, string[]>();
-  for (const line of text.split(/\r?\n/)) {
-    if (line.trim() === '') continue;
-    const source = line.split(',').slice(4).join(',').trim() || basename(path);
-    const lines = byPath.get(source) ?? [];
-    lines.push(line);
-    byPath.set(source, lines);
-  }
-  return [...byPath].map(([name, lines]) => ({ name, features: parseVpdqText(lines.join('\n')) }));
+  // Parsed as one text so that an error names the file's own line number; the fifth field
+  // (a path) is then used to group the features, which come in the order of the lines.
+  const features = parseVpdqText(text);
+  const sources = text
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '')
+    .map((line) => line.split(',').slice(4).join(',').trim() || basename(path));
+  const byPath = new Map<string, VpdqFeature[]>();
+  features.forEach((feature, i) => {
+    const list = byPath.get(sources[i]) ?? [];
+    list.push(feature);
+    byPath.set(sources[i], list);
+  });
+  return [...byPath].map(([name, list]) => ({ name, features: list }));
 }
 
 interface JsonFrame {

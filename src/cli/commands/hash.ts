@@ -127,7 +127,8 @@ export async function runHash(
     for await (const outcome of inOrder(files, hasher.hash, hasher.window)) {
       if ('error' in outcome) failed++;
       if ('video' in outcome) {
-        io.out(formatVideoSignals(outcome.path, outcome.video, run.format, files.length > 1));
+        const text = formatVideoSignals(outcome.path, outcome.video, run.format, files.length > 1);
+        if (text !== '') io.out(text); // a video with no frame prints no line
       } else report(outcome, run.format, io, bar);
       bar?.increment();
     }
