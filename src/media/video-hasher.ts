@@ -103,21 +103,27 @@ async function hashWithin(
 ): Promise<VideoHashResult> {
   const bytes = await checkFile(path, settings.maxVideoBytes);
   const tools = findVideoTools(settings);
-  const digests = digestFile(path, signal);
+
+  // The digests read the file alongside ffmpeg; a failure stops that read too.
+  const stopDigests = new AbortController();
+  const digests = digestFile(path, AbortSignal.any([signal, stopDigests.signal]));
   digests.catch(() => undefined);
+  try {
+    const info = await probeVideo(tools.ffprobe, path, settings, signal);
+    const size = outputSize(info, options.downsample);
+    const step = frameStep(options.secondsPerHash ?? 1, info.fps);
 
-  const info = await probeVideo(tools.ffprobe, path, settings, signal);
-  const size = outputSize(info, options.downsample);
-  const step = frameStep(options.secondsPerHash ?? 1, info.fps);
+    const frames = streamFrames(tools, { path, ...size, step, signal, onSpawn: options.onSpawn });
+    const features = await hashFrames(frames, info, size, hashFrame, {
+      maxVideoSeconds: settings.maxVideoSeconds,
+      inFlight: options.inFlight ?? 8,
+    });
 
-  const frames = streamFrames(tools, { path, ...size, step, signal, onSpawn: options.onSpawn });
-  const features = await hashFrames(frames, info, size, hashFrame, {
-    maxVideoSeconds: settings.maxVideoSeconds,
-    inFlight: options.inFlight ?? 8,
-  });
-
-  const { md5, sha256 } = await digests;
-  return { info, step, features, md5, sha256, bytes };
+    const { md5, sha256 } = await digests;
+    return { info, step, features, md5, sha256, bytes };
+  } finally {
+    stopDigests.abort();
+  }
 }
 
 /**
