@@ -72,7 +72,7 @@ export const POSTGRES: StoreKind = {
 export const STORE_KINDS: readonly StoreKind[] = [SQLITE, POSTGRES];
 
 async function probePostgres(): Promise<string | null> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 10_000 });
   try {
     await client.connect();
     await client.query('select 1');

@@ -303,6 +303,7 @@ export class Entries {
 
   /** Adds or removes the entry's signals so the engine matches only confirmed entries. */
   private syncEngine(from: EntryStatus, entry: Entry): void {
+    for (const s of entry.signals) this.ctx.engine.invalidate(s.id);
     const was = isMatchable(from);
     const is = isMatchable(entry.status);
     if (was === is) return;

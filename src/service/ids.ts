@@ -6,9 +6,23 @@ import { randomBytes } from 'node:crypto';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
+// Random bytes are drawn from a pool refilled 4 KiB at a time: a call to the system source per
+// id costs more than the rest of a match request's id-making.
+let pool = randomBytes(4096);
+let used = 0;
+
+function takeRandom(n: number): Buffer {
+  if (used + n > pool.length) {
+    pool = randomBytes(4096);
+    used = 0;
+  }
+  used += n;
+  return pool.subarray(used - n, used);
+}
+
 /** `n` random base32 characters (5 bits each). */
 export function randomBase32(n: number): string {
-  const bytes = randomBytes(n);
+  const bytes = takeRandom(n);
   let out = '';
   for (let i = 0; i < n; i++) out += ALPHABET[bytes[i] & 31];
   return out;

@@ -11,7 +11,7 @@ import type { DigestIndex, PdqIndex } from '../core/index/signal-index.js';
 import { parsePdqHex, type PdqHash } from '../core/pdq/pdq-hash.js';
 import type { CandidateHit } from '../core/policy/match-policy.js';
 import { hexBytes } from './signal-input.js';
-import type { SignalType } from './types.js';
+import type { SignalType, Verdicts } from './types.js';
 
 type DigestType = 'md5' | 'sha1' | 'sha256';
 
@@ -34,6 +34,16 @@ export const DEFAULT_INDEX_FACTORY: IndexFactory = {
 
 const TYPE_CODES: readonly SignalType[] = ['pdq', 'md5', 'sha1', 'sha256'];
 
+/** What a match reports about the entry behind a signal; cached per signal id. */
+export interface HitInfo {
+  readonly entryId: string;
+  readonly verdicts: Verdicts;
+  readonly confirmations: number;
+}
+
+/** Entries remembered for hits; the oldest are forgotten first. */
+const HIT_CACHE_SIZE = 100_000;
+
 /** A confirmed signal as the engine indexes it. */
 export interface IndexedSignal {
   readonly id: number;
@@ -49,6 +59,7 @@ export class MatchEngine {
   private bankOf = new Uint16Array(1024);
   private readonly bankIds: string[] = [''];
   private readonly bankIndex = new Map<string, number>();
+  private readonly hits = new Map<number, HitInfo>();
 
   /** `enabled: false` (CLI commands that never match) makes adds and removes no-ops. */
   constructor(
@@ -94,6 +105,7 @@ export class MatchEngine {
   /** Makes the signal matchable (replacing any earlier value of the same id). */
   add(signal: IndexedSignal): void {
     if (!this.enabled) return;
+    this.hits.delete(signal.id);
     this.remove(signal.id);
     this.grow(signal.id);
     if (signal.type === 'pdq') this.pdq.add(signal.id, parsePdqHex(signal.value));
@@ -107,8 +119,26 @@ export class MatchEngine {
     this.bankOf[signal.id] = this.internBank(signal.bankId);
   }
 
+  /** The cached entry behind a hit signal, if any. */
+  cachedHit(id: number): HitInfo | undefined {
+    return this.hits.get(id);
+  }
+
+  /** Remembers the entry behind a hit signal (forgotten when the signal or entry changes). */
+  cacheHit(id: number, info: HitInfo): void {
+    if (!this.enabled || this.typeOf[id] === 0) return;
+    if (this.hits.size >= HIT_CACHE_SIZE) this.hits.delete(this.hits.keys().next().value!);
+    this.hits.set(id, info);
+  }
+
+  /** Forgets cached entry details (an entry's status, confirmations or verdicts changed). */
+  invalidate(id: number): void {
+    this.hits.delete(id);
+  }
+
   /** Stops the signal matching; false when it was not in the engine. */
   remove(id: number): boolean {
+    this.hits.delete(id);
     const code = id < this.typeOf.length ? this.typeOf[id] : 0;
     if (code === 0) return false;
     const type = TYPE_CODES[code - 1];

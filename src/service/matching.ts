@@ -238,10 +238,20 @@ export class Matching {
     return out;
   }
 
-  /** Confirmed entries behind the hit signals, by signal id. */
+  /**
+   * Confirmed entries behind the hit signals, by signal id: from the engine's cache, else from
+   * the store (which also re-checks that they are confirmed). The cache is emptied for a signal
+   * whenever its entry changes, here or (through the sync) in another process.
+   */
   private async hitEntries(signalIds: readonly number[]): Promise<Map<number, HitEntry>> {
     const out = new Map<number, HitEntry>();
-    if (signalIds.length === 0) return out;
+    const missing: number[] = [];
+    for (const id of new Set(signalIds)) {
+      const cached = this.ctx.engine.cachedHit(id);
+      if (cached) out.set(id, cached);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return out;
     const rows = await this.ctx.store.db
       .selectFrom('signals')
       .innerJoin('entries', 'entries.id', 'signals.entry_id')
@@ -251,15 +261,17 @@ export class Matching {
         'entries.verdicts',
         'entries.confirmations',
       ])
-      .where('signals.id', 'in', [...new Set(signalIds)])
+      .where('signals.id', 'in', missing)
       .where('entries.status', '=', 'confirmed')
       .execute();
     for (const r of rows) {
-      out.set(Number(r.signalId), {
+      const info = {
         entryId: r.entryId,
         verdicts: JSON.parse(r.verdicts) as Verdicts,
         confirmations: Number(r.confirmations),
-      });
+      };
+      out.set(Number(r.signalId), info);
+      this.ctx.engine.cacheHit(Number(r.signalId), info);
     }
     return out;
   }
