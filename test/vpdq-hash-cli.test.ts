@@ -65,6 +65,7 @@ describe('khien hash on videos', () => {
     const bytes = readFileSync(VIDEO);
     assert.equal(record.kind, 'video');
     assert.equal(record.md5, createHash('md5').update(bytes).digest('hex'));
+    assert.equal(record.sha1, createHash('sha1').update(bytes).digest('hex'));
     assert.equal(record.sha256, createHash('sha256').update(bytes).digest('hex'));
     assert.equal(record.frameStep, 16);
     const lines = record.vpdq.map(

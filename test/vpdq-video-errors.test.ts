@@ -117,6 +117,7 @@ test('the sample streams its frames: every 16th at 1 s a hash, every frame at 0'
   assert.equal(r1.bytes, readFileSync(SAMPLE).length);
   assert.match(r1.md5, /^[0-9a-f]{32}$/);
   assert.match(r1.sha256, /^[0-9a-f]{64}$/);
+  assert.match(r1.sha1, /^[0-9a-f]{40}$/);
 
   const r0 = await hashVideo(file('sample.mp4'), SETTINGS, fakeHasher, { secondsPerHash: 0 });
   assert.equal(r0.features.length, 48);

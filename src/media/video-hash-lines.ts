@@ -32,6 +32,7 @@ export function formatVideoSignals(
     path,
     kind: 'video',
     md5: v.md5,
+    sha1: v.sha1,
     sha256: v.sha256,
     bytes: v.bytes,
     width: v.info.width,

@@ -62,6 +62,7 @@ export interface VideoHashResult {
   readonly step: number;
   readonly features: VpdqFeature[];
   readonly md5: string;
+  readonly sha1: string;
   readonly sha256: string;
   readonly bytes: number;
 }
@@ -69,7 +70,7 @@ export interface VideoHashResult {
 /** Smallest frame side the PDQ core accepts (the reference throws below it). */
 const MIN_SIDE = 5;
 
-/** Computes the vPDQ signal, MD5 and SHA-256 of the video at `path`. */
+/** Computes the vPDQ signal, MD5, SHA-1 and SHA-256 of the video at `path`. */
 export async function hashVideo(
   path: string,
   settings: VideoHashSettings,
@@ -119,8 +120,7 @@ async function hashWithin(
       inFlight: options.inFlight ?? 8,
     });
 
-    const { md5, sha256 } = await digests;
-    return { info, step, features, md5, sha256, bytes };
+    return { info, step, features, ...(await digests), bytes };
   } finally {
     stopDigests.abort();
   }
@@ -213,12 +213,14 @@ function outputSize(info: VideoInfo, downsample?: number): { width: number; heig
 
 async function digestFile(path: string, signal: AbortSignal) {
   const md5 = createHash('md5');
+  const sha1 = createHash('sha1');
   const sha256 = createHash('sha256');
   for await (const chunk of createReadStream(path, { signal }) as AsyncIterable<Buffer>) {
     md5.update(chunk);
+    sha1.update(chunk);
     sha256.update(chunk);
   }
-  return { md5: md5.digest('hex'), sha256: sha256.digest('hex') };
+  return { md5: md5.digest('hex'), sha1: sha1.digest('hex'), sha256: sha256.digest('hex') };
 }
 
 /** True when `err` is one of the coded video failures (for callers that fall back). */
