@@ -44,6 +44,13 @@ export interface HitInfo {
 /** Entries remembered for hits; the oldest are forgotten first. */
 const HIT_CACHE_SIZE = 100_000;
 
+/**
+ * How long a cached hit is trusted. Changes made through this process invalidate at once and
+ * status changes elsewhere arrive through the sync; this bounds what neither sees (another
+ * process adding a confirmation to an already confirmed entry changes no status).
+ */
+const HIT_CACHE_MS = 5000;
+
 /** A confirmed signal as the engine indexes it. */
 export interface IndexedSignal {
   readonly id: number;
@@ -59,7 +66,7 @@ export class MatchEngine {
   private bankOf = new Uint16Array(1024);
   private readonly bankIds: string[] = [''];
   private readonly bankIndex = new Map<string, number>();
-  private readonly hits = new Map<number, HitInfo>();
+  private readonly hits = new Map<number, { info: HitInfo; at: number }>();
 
   /** `enabled: false` (CLI commands that never match) makes adds and removes no-ops. */
   constructor(
@@ -121,14 +128,17 @@ export class MatchEngine {
 
   /** The cached entry behind a hit signal, if any. */
   cachedHit(id: number): HitInfo | undefined {
-    return this.hits.get(id);
+    const cached = this.hits.get(id);
+    if (cached === undefined || performance.now() - cached.at > HIT_CACHE_MS) return undefined;
+    return cached.info;
   }
 
   /** Remembers the entry behind a hit signal (forgotten when the signal or entry changes). */
   cacheHit(id: number, info: HitInfo): void {
     if (!this.enabled || this.typeOf[id] === 0) return;
     if (this.hits.size >= HIT_CACHE_SIZE) this.hits.delete(this.hits.keys().next().value!);
-    this.hits.set(id, info);
+    this.hits.delete(id);
+    this.hits.set(id, { info, at: performance.now() });
   }
 
   /** Forgets cached entry details (an entry's status, confirmations or verdicts changed). */
