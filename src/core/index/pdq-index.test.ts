@@ -39,3 +39,7 @@ runPdqIndexSuite('MIH added then compacted', (entries) => {
   index.compact();
   return index;
 });
+
+runPdqIndexSuite('MIH 16 slots × 16 bits (the reference layout)', (entries) =>
+  MihPdqIndex.build(...packed(entries), { slots: 16, slotWidth: 16 }),
+);

@@ -3,14 +3,15 @@
  * r_i = -1 skips a slot) that minimise the expected work, or a linear scan when that is cheaper.
  * Expected work for slot i at radius r over n hashes: V(w_i, r) probes, each finding
  * n · 2^-w_i candidates on uniform data. The unit costs are nanoseconds measured on this
- * project's 2-core machine with bench/index-layouts.ts (a probe is two cache misses: offsets,
- * then the bucket; a candidate one: its 32-byte hash; a scan reads memory sequentially).
+ * project's 2-core machine (independent random loads from a 1 GB array cost about 100 ns there,
+ * dependent ones 450 ns): a probe is 1.7 misses on average (its offsets, then a non-empty
+ * bucket), a candidate one (its 32-byte hash), a scan reads memory sequentially.
  */
 import { MAX_SLOT_RADIUS, ballSize } from './slot-layout.js';
 
-export const PROBE_COST_NS = 40;
-export const CANDIDATE_COST_NS = 80;
-export const SCAN_COST_NS = 6;
+export const PROBE_COST_NS = 100;
+export const CANDIDATE_COST_NS = 60;
+export const SCAN_COST_NS = 8;
 
 /** Per-slot radii, or null for a linear scan. */
 export type SearchPlan = Int8Array | null;
