@@ -69,7 +69,7 @@ export const SETTINGS = {
     doc: 'Largest video frame accepted, in pixels (width × height).',
   },
   videoTimeoutMs: {
-    schema: int(1),
+    schema: int(1, 2_147_483_647), // Node timers hold at most 2^31 - 1 ms (about 24.8 days)
     default: 30 * 60 * 1000,
     doc: 'Longest time one video may take to probe, decode and hash; ffmpeg is stopped after it.',
   },
