@@ -69,6 +69,17 @@ before(() => {
     '#!/bin/sh\nif [ "$2" = "-h" ]; then echo "-fps_mode x"; exit 0; fi\nexec sleep 30\n',
   );
   chmodSync(file('hanging-ffmpeg'), 0o755);
+
+  // An "ffprobe" describing a stream with no frame rate at all (0/0 both ways), as some broken
+  // files do; a real file that makes Debian's ffprobe say so is hard to produce on purpose.
+  const probe = {
+    streams: [
+      { codec_type: 'video', width: 64, height: 48, avg_frame_rate: '0/0', r_frame_rate: '0/0' },
+    ],
+    format: { format_name: 'matroska,webm' },
+  };
+  writeFileSync(file('no-rate-ffprobe'), `#!/bin/sh\necho '${JSON.stringify(probe)}'\n`);
+  chmodSync(file('no-rate-ffprobe'), 0o755);
 });
 
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -150,6 +161,12 @@ test('each limit is enforced: bytes, pixels, seconds', async () => {
   await rejectsWith(file('sample.mp4'), 'KHIEN_ERR_VIDEO_TOO_LARGE', { maxVideoBytes: 1000 });
   await rejectsWith(file('sample.mp4'), 'KHIEN_ERR_VIDEO_TOO_LARGE', { maxVideoPixels: 128 * 95 });
   await rejectsWith(file('sample.mp4'), 'KHIEN_ERR_VIDEO_TOO_LARGE', { maxVideoSeconds: 2 });
+});
+
+test('a stream without a frame rate is refused', async () => {
+  await rejectsWith(file('sample.mp4'), 'KHIEN_ERR_VIDEO_ZERO_FRAME_RATE', {
+    ffprobePath: file('no-rate-ffprobe'),
+  });
 });
 
 test('a missing ffmpeg is a coded error', async () => {
