@@ -212,3 +212,25 @@ test('aborting mid-stream or a failing frame hasher kills ffmpeg', async () => {
   );
   assertReaped(more);
 });
+
+test('frames are hashed as they stream, never more than inFlight at once', async () => {
+  let outstanding = 0;
+  let most = 0;
+  const slowHasher = async (pixels: Uint8Array) => {
+    outstanding++;
+    most = Math.max(most, outstanding);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    outstanding--;
+    return fakeHasher(pixels);
+  };
+  const result = await hashVideo(file('sample.mp4'), SETTINGS, slowHasher, {
+    secondsPerHash: 0,
+    inFlight: 3,
+  });
+  assert.equal(result.features.length, 48);
+  assert.equal(most, 3);
+  assert.deepEqual(
+    result.features.map((f) => f.frameNumber),
+    Array.from({ length: 48 }, (_, i) => i),
+  );
+});
