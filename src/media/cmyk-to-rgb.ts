@@ -27,10 +27,13 @@ function buildTable(): Uint8Array {
   return table;
 }
 
-/** Converts packed CMYK bytes (ink amounts, 0 = no ink) to packed RGB. */
-export function cmykToRgb(cmyk: Uint8Array, pixelCount: number): Uint8Array {
+/**
+ * Converts packed CMYK bytes (ink amounts, 0 = no ink) to packed RGB. `step` is the bytes per
+ * pixel: 4, or 5 when an alpha channel follows (ignored, as PDQ ignores alpha).
+ */
+export function cmykToRgb(cmyk: Uint8Array, pixelCount: number, step = 4): Uint8Array {
   const rgb = new Uint8Array(pixelCount * 3);
-  for (let i = 0, p = 0, o = 0; i < pixelCount; i++, p += 4, o += 3) {
+  for (let i = 0, p = 0, o = 0; i < pixelCount; i++, p += step, o += 3) {
     const k = cmyk[p + 3];
     rgb[o] = RGB_OF[cmyk[p] * 256 + k];
     rgb[o + 1] = RGB_OF[cmyk[p + 1] * 256 + k];

@@ -142,9 +142,9 @@ async function decodeCmyk(bytes: Buffer, options: sharp.SharpOptions): Promise<P
     .toColourspace('cmyk')
     .raw()
     .toBuffer({ resolveWithObject: true });
-  if (info.channels !== 4) throw new Error(`expected 4 CMYK channels, got ${info.channels}`);
+  if (info.channels < 4) throw new Error(`expected 4 CMYK channels, got ${info.channels}`);
 
-  const pixels = cmykToRgb(data, info.width * info.height);
+  const pixels = cmykToRgb(data, info.width * info.height, info.channels);
   return { pixels, width: info.width, height: info.height, channels: 3 };
 }
 
