@@ -17,7 +17,7 @@ const ROWS_PER_STATEMENT = 400;
 export interface BulkResult {
   readonly inserted: number;
   readonly duplicates: number;
-  /** Ids of the inserted signals, with what the engine needs. */
+  /** Ids of the inserted signals (when asked for), with what the engine needs. */
   readonly signals: { id: number; type: string; value: string }[];
 }
 
@@ -29,6 +29,7 @@ export async function insertEntriesBulk(
   entries: readonly NewEntry[],
   status: 'pending' | 'confirmed',
   reason: string,
+  wantSignalIds: boolean,
 ): Promise<BulkResult> {
   const fresh = await withoutDuplicates(tx, bank, entries);
   const rows = fresh.map((e) => entryRow(tx, actor, e, status));
@@ -51,13 +52,8 @@ export async function insertEntriesBulk(
   for (const part of chunks(transitions)) {
     await tx.trx.insertInto('entry_transitions').values(part).execute();
   }
-  const signals =
-    status === 'confirmed'
-      ? await insertedSignals(
-          tx,
-          rows.map((r) => r.id),
-        )
-      : [];
+  const ids = rows.map((r) => r.id);
+  const signals = wantSignalIds ? await insertedSignals(tx, ids) : [];
   return { inserted: rows.length, duplicates: entries.length - fresh.length, signals };
 }
 

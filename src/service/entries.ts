@@ -11,7 +11,7 @@ import {
   type LifecycleEvent,
 } from '../core/policy/entry-lifecycle.js';
 import { deriveVerdicts, VERDICT_RULES_VERSION } from '../core/policy/verdict-rules.js';
-import { KhienError } from '../errors/index.js';
+import { isKhienError, KhienError } from '../errors/index.js';
 import type { EntriesTable } from '../store/database.js';
 import {
   hasBankAccess,
@@ -168,13 +168,20 @@ export class Entries {
       .where('status', '=', 'disabled')
       .where('disabled_until', '<=', this.ctx.now())
       .execute();
+    let enabled = 0;
     for (const { id } of due) {
-      await this.transition(SYSTEM, id, 'enable', {
-        reason: 'disabled period ended',
-        authorise: () => undefined,
-      });
+      try {
+        await this.transition(SYSTEM, id, 'enable', {
+          reason: 'disabled period ended',
+          authorise: () => undefined,
+        });
+        enabled += 1;
+      } catch (err) {
+        // Another process got there first, or a curator changed it meanwhile.
+        if (!isKhienError(err, 'KHIEN_ERR_TRANSITION_INVALID')) throw err;
+      }
     }
-    return due.length;
+    return enabled;
   }
 
   async get(actor: Actor, entryId: string): Promise<EntryDetail> {

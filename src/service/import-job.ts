@@ -206,7 +206,8 @@ class ImportRun {
     const entries = batch.filter((p) => p.line !== 0).map((p) => p.entry);
     await inWriteTransaction(this.ctx.store, this.ctx.now(), async (tx) => {
       const reason = `imported from ${this.job.source}`;
-      const r = await insertEntriesBulk(tx, this.actor, this.bank, entries, status, reason);
+      const index = status === 'confirmed' && this.ctx.engine.isEnabled;
+      const r = await insertEntriesBulk(tx, this.actor, this.bank, entries, status, reason, index);
       this.committed += r.inserted;
       this.duplicates += r.duplicates;
       await this.saveCheckpoint(tx, last);

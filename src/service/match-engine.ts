@@ -81,6 +81,11 @@ export class MatchEngine {
     };
   }
 
+  /** False when built for a process that never matches (adds are dropped). */
+  get isEnabled(): boolean {
+    return this.enabled;
+  }
+
   /** Live signals in the engine. */
   get size(): number {
     return (
