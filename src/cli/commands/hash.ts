@@ -162,7 +162,10 @@ interface FileHasher {
 /**
  * The image-vs-video seam: a video (by extension or content, video-hash-command.ts) goes to
  * the video hasher, anything else to the image hasher.
- * One thread (or one file) hashes in this thread; otherwise a worker pool does the images.
+ * One thread (or one file) hashes in this thread, two files in flight so that libvips decodes
+ * one while the PDQ core runs on the other; otherwise a worker pool does the images. On the
+ * shared 2-core machine under heavy load the two measured the same (189 images: 30.5 s vs
+ * 28.8 s, 38.1 s vs 38.0 s); the pool is the default because it scales with more cores.
  */
 function createFileHasher(
   options: HashImageOptions,
