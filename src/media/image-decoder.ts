@@ -12,7 +12,8 @@
  *   byte, a bug this deliberately does not copy (docs/pdq.md).
  * - An image whose every pixel has r = g = b is flagged grey: ImageMagick writes such images as
  *   a 1-channel PGM, and the reference then uses the grey value as luma.
- * - GIF and multi-page TIFF: the first frame. BMP through bmp-decoder.ts (libvips, as sharp
+ * - GIF and multi-page TIFF: the first frame (for GIFs whose frames do not all cover the
+ *   canvas, laid out as the reference's CImg loader does: gif-first-frame.ts). BMP through bmp-decoder.ts (libvips, as sharp
  *   ships it, has no BMP loader).
  *
  * Limits are checked from the header before any pixel is decoded (decompression bombs).
@@ -22,6 +23,7 @@ import type { PixelImage } from '../core/pdq/cli512-squash.js';
 import { KhienError } from '../errors/index.js';
 import { BmpFormatError, decodeBmp, readBmpHeader } from './bmp-decoder.js';
 import { cmykToRgb } from './cmyk-to-rgb.js';
+import { gifFrameRects, referenceSlice, referenceSliceSize } from './gif-first-frame.js';
 import { sniffImageFormat, type ImageFormat } from './image-format.js';
 
 /** Size limits applied before decoding. */
@@ -122,10 +124,36 @@ async function decodeVips(
   try {
     if (meta.space === 'cmyk') return await decodeCmyk(bytes, options);
     const { data, info } = await sharp(bytes, options).raw().toBuffer({ resolveWithObject: true });
-    return { pixels: data, width: info.width, height: info.height, channels: rgbChannels(info) };
+    const image = {
+      pixels: data,
+      width: info.width,
+      height: info.height,
+      channels: rgbChannels(info),
+    };
+    return format === 'gif' ? gifFrameOnly(bytes, image, limits) : image;
   } catch (err) {
     throw corrupt(format, err);
   }
+}
+
+/** A GIF whose frames do not all cover the canvas: the reference's first slice instead. */
+function gifFrameOnly(bytes: Buffer, image: PixelImage, limits: ImageLimits): PixelImage {
+  const rects = gifFrameRects(bytes);
+  if (rects.length === 0) return image;
+  const first = rects[0];
+  const size = referenceSliceSize(rects);
+  const firstIsCanvas =
+    first.left === 0 &&
+    first.top === 0 &&
+    first.width === image.width &&
+    first.height === image.height;
+  if (firstIsCanvas && size.width === image.width && size.height === image.height) return image;
+  if (size.width === 0 || size.height === 0) return image;
+
+  checkPixels(size.width, size.height, limits);
+  const { width, height, channels } = image;
+  const pixels = referenceSlice(image.pixels, width, height, channels, first, size);
+  return { pixels, width: size.width, height: size.height, channels };
 }
 
 function rgbChannels(info: sharp.OutputInfo): 3 | 4 {
