@@ -62,6 +62,13 @@ before(() => {
     readFileSync(file('index-at-end.mp4')).subarray(0, 9000),
   );
   copyFileSync(SAMPLE, file('sample.mp4'));
+  copyFileSync(SAMPLE, file('http:odd-name.mp4'));
+  // Lists that make ffmpeg open other files, dressed up as videos.
+  writeFileSync(file('concat-list.mp4'), 'ffconcat version 1.0\nfile sample.mp4\n');
+  writeFileSync(
+    file('playlist.mp4'),
+    '#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:3,\nsample.mp4\n#EXT-X-ENDLIST\n',
+  );
 
   // An "ffmpeg" that answers the capability question, then hangs like a stuck decoder.
   writeFileSync(
@@ -141,6 +148,15 @@ test('not a video: text, an empty file, a still image', async () => {
   await rejectsWith(file('empty.mp4'), 'KHIEN_ERR_VIDEO_UNSUPPORTED');
   await rejectsWith(file('still.png'), 'KHIEN_ERR_VIDEO_UNSUPPORTED');
   await rejectsWith(file('missing.mp4'), 'KHIEN_ERR_NOT_FOUND');
+});
+
+test('playlists and concat lists are refused: ffmpeg reads only the file given', async () => {
+  await rejectsWith(file('concat-list.mp4'), 'KHIEN_ERR_VIDEO_UNSUPPORTED');
+  await rejectsWith(file('playlist.mp4'), 'KHIEN_ERR_VIDEO_UNSUPPORTED');
+
+  // A name that looks like a URL is still the local file.
+  const odd = await hashVideo(file('http:odd-name.mp4'), SETTINGS, fakeHasher);
+  assert.equal(odd.features.length, 3);
 });
 
 test('audio only has no video stream', async () => {

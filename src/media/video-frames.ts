@@ -8,9 +8,12 @@
  * video stream, no frame duplication or dropping, every k-th decoded frame picked by the select
  * filter before the scaler (so only picked frames are converted), then one area-filtered swscale
  * to RGB24 at the stored size (or N×N) with BT.601 coefficients whatever the stream's tag says.
+ * The input is named as a `file:` URL and only the file protocol is allowed, so ffmpeg reads
+ * nothing but the file it was given.
  */
 import { KhienError } from '../errors/index.js';
 import { VideoChild, spawned } from './video-child.js';
+import { fileUrl } from './video-probe.js';
 import type { VideoTools } from './video-tools.js';
 
 /** One decoded, converted frame. */
@@ -41,8 +44,8 @@ export function ffmpegFrameArgs(tools: VideoTools, request: FrameRequest): strin
   if (request.step > 1) filters.push(`select='not(mod(n\\,${request.step}))'`);
   filters.push(`scale=${request.width}:${request.height}:in_color_matrix=bt601:flags=area`);
   return [
-    ...['-nostdin', '-hide_banner', '-v', 'error', '-noautorotate'],
-    ...['-i', request.path, '-map', '0:v:0'],
+    ...['-nostdin', '-hide_banner', '-v', 'error', '-protocol_whitelist', 'file'],
+    ...['-noautorotate', '-i', fileUrl(request.path), '-map', '0:v:0'],
     ...[tools.passthroughFlag, 'passthrough', '-sws_flags', 'area'],
     ...['-vf', filters.join(','), '-pix_fmt', 'rgb24', '-f', 'rawvideo', 'pipe:1'],
   ];

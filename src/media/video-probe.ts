@@ -5,6 +5,7 @@
  * rotation and aspect-ratio metadata are ignored.
  */
 import { open } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { KhienError } from '../errors/index.js';
 import { chooseFrameRate, parseRational } from '../core/vpdq/frame-selection.js';
 import { VideoChild, spawned } from './video-child.js';
@@ -50,6 +51,12 @@ interface ProbeOutput {
 /** Still-image demuxers: such files are images for PDQ, not videos. */
 const IMAGE_FORMATS = /^(image2|.*_pipe)$/;
 
+/**
+ * Demuxers that open other files or URLs named inside the input (playlists, concat lists):
+ * a file posing as a video could make ffmpeg read elsewhere, so they are refused.
+ */
+const REFERRING_FORMATS = /(^|,)(hls|applehttp|concat|dash|ffmetadata|tee|image2)(,|$)/;
+
 /** Runs ffprobe on `path`; coded errors for anything that is not a hashable video. */
 export async function probeVideo(
   ffprobe: string,
@@ -64,6 +71,14 @@ export async function probeVideo(
     throw new KhienError(
       'KHIEN_ERR_VIDEO_UNSUPPORTED',
       `expected a video, got a still image (${formatName}); hash it as an image`,
+      { formatName },
+    );
+  }
+
+  if (REFERRING_FORMATS.test(formatName)) {
+    throw new KhienError(
+      'KHIEN_ERR_VIDEO_UNSUPPORTED',
+      `expected a video file, got a ${formatName} list that refers to other files`,
       { formatName },
     );
   }
@@ -127,7 +142,10 @@ export function tooLong(seconds: number, maxVideoSeconds: number): KhienError {
 }
 
 async function runProbe(ffprobe: string, path: string, signal?: AbortSignal) {
-  const args = ['-v', 'error', '-show_entries', ENTRIES, '-of', 'json', '--', path];
+  const args = [
+    ...['-v', 'error', '-protocol_whitelist', 'file', '-show_entries', ENTRIES],
+    ...['-of', 'json', '-i', fileUrl(path)],
+  ];
   const child = new VideoChild(ffprobe, args, signal);
   try {
     await spawned(child, ffprobe);
@@ -177,6 +195,14 @@ async function startsLikeMp4(path: string): Promise<boolean> {
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The path as a `file:` URL for ffmpeg's command line, so that a name beginning with "-" or
+ * looking like another protocol ("http:…", "concat:…") is read as the local file it is.
+ */
+export function fileUrl(path: string): string {
+  return `file:${resolve(path)}`;
 }
 
 function positive(text: string | undefined): number | null {
