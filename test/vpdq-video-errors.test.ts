@@ -76,6 +76,8 @@ before(() => {
     '#!/bin/sh\nif [ "$2" = "-h" ]; then echo "-fps_mode x"; exit 0; fi\nexec sleep 30\n',
   );
   chmodSync(file('hanging-ffmpeg'), 0o755);
+  writeFileSync(file('hanging-ffprobe'), '#!/bin/sh\nexec sleep 30\n');
+  chmodSync(file('hanging-ffprobe'), 0o755);
 
   // An "ffprobe" describing a stream with no frame rate at all (0/0 both ways), as some broken
   // files do; a real file that makes Debian's ffprobe say so is hard to produce on purpose.
@@ -198,6 +200,13 @@ test('a hanging decoder times out and is killed', async () => {
     videoTimeoutMs: 1500,
   });
   assert.ok(Date.now() - started < 10_000, 'the timeout stopped the wait');
+
+  const probing = Date.now();
+  await rejectsWith(file('sample.mp4'), 'KHIEN_ERR_VIDEO_TIMEOUT', {
+    ffprobePath: file('hanging-ffprobe'),
+    videoTimeoutMs: 1500,
+  });
+  assert.ok(Date.now() - probing < 10_000, 'a hanging ffprobe is stopped too');
 });
 
 test('aborting mid-stream or a failing frame hasher kills ffmpeg', async () => {
