@@ -7,7 +7,8 @@
  * Supported: 1/4/8-bit palette (uncompressed, RLE8, RLE4), 16-bit (5-5-5 or bit fields),
  * 24-bit, 32-bit (BGRX or bit fields). Bit-field channels narrower than 8 bits are widened the
  * way ImageMagick does, by repeating their bits (5-bit 17 → 140); checked against ImageMagick
- * 6.9.11 on every 5-5-5 and 5-6-5 value. Channels wider than 8 bits keep their top 8 bits. Alpha is not returned (PDQ ignores it).
+ * 6.9.11 on every 5-5-5 and 5-6-5 value. Channels wider than 8 bits keep their top 8 bits.
+ * Alpha is not returned (PDQ ignores it).
  * Pixels an RLE stream leaves unwritten take palette entry 0, as in ImageMagick.
  */
 

@@ -13,8 +13,8 @@
  * - An image whose every pixel has r = g = b is flagged grey: ImageMagick writes such images as
  *   a 1-channel PGM, and the reference then uses the grey value as luma.
  * - GIF and multi-page TIFF: the first frame (for GIFs whose frames do not all cover the
- *   canvas, laid out as the reference's CImg loader does: gif-first-frame.ts). BMP through bmp-decoder.ts (libvips, as sharp
- *   ships it, has no BMP loader).
+ *   canvas, laid out as the reference's CImg loader does: gif-first-frame.ts).
+ * - BMP through bmp-decoder.ts (libvips, as sharp ships it, has no BMP loader).
  *
  * Limits are checked from the header before any pixel is decoded (decompression bombs).
  */
@@ -91,7 +91,7 @@ function corrupt(format: ImageFormat, err: unknown): KhienError {
   const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
   return new KhienError(
     'KHIEN_ERR_IMAGE_CORRUPT',
-    `expected a decodable ${format.toUpperCase()} image, got a file that fails to decode: ${reason}`,
+    `expected a decodable ${format.toUpperCase()} image, got one that fails to decode: ${reason}`,
     { format },
     { cause: err },
   );

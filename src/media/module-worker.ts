@@ -20,6 +20,7 @@ export function startModuleWorker(
   if (!typescript) return new Worker(url, options);
 
   const api = JSON.stringify(import.meta.resolve('tsx/esm/api'));
-  const boot = `import(${api}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+  const target = JSON.stringify(url.href);
+  const boot = `import(${api}).then((m) => { m.register(); return import(${target}); });`;
   return new Worker(boot, { ...options, eval: true });
 }
