@@ -28,11 +28,25 @@ export function randomBase32(n: number): string {
   return out;
 }
 
+let lastMs = 0;
+let seq = 0;
+
+/** Milliseconds then a per-process counter, both fixed-width base32: sorts by creation. */
+function timePrefix(): string {
+  const now = Date.now();
+  if (now === lastMs) seq += 1;
+  else {
+    lastMs = now;
+    seq = 0;
+  }
+  return now.toString(32).padStart(9, '0') + (seq % 1048576).toString(32).padStart(4, '0');
+}
+
 /**
- * A new id: `org_…`, `bank_…`, `key…`. Entry and match ids start with the time in base32 so
- * that they sort by creation, which keyset paging and exports rely on.
+ * A new id: `org_…`, `bank_…`, `key…`. Entry, job and match ids start with the time and a
+ * counter so that they sort by creation (within a process; across processes to the
+ * millisecond), which keyset paging and exports rely on.
  */
 export function newId(prefix: string, sortable = false): string {
-  const time = sortable ? Date.now().toString(32).padStart(9, '0') : '';
-  return `${prefix}_${time}${randomBase32(sortable ? 12 : 16)}`;
+  return sortable ? `${prefix}_${timePrefix()}${randomBase32(8)}` : `${prefix}_${randomBase32(16)}`;
 }
