@@ -56,7 +56,9 @@ export interface MatchSummary {
 
 export const registerMatch: RegisterCommand = (program: Command, setStatus) => {
   addVpdqMatchOptions(program.command('match'))
-    .description('Match a list of PDQ hashes against a bank list (exact, Hamming distance)')
+    .description(
+      'Match a list of PDQ hashes against a bank list (exact, Hamming distance), or vPDQ videos',
+    )
     .argument('<queryfile>', 'hashes to look up, one per line (khien hash output or bare hex)')
     .requiredOption('--against <bankfile>', 'the bank: hashes one per line, in the same shapes')
     .option('--max-distance <n>', 'largest Hamming distance reported, 0..63', '31')
