@@ -67,7 +67,7 @@ export interface HashRunIo {
 export const registerHash: RegisterCommand = (program: Command, setStatus) => {
   const cmd = program
     .command('hash')
-    .description('Hash image files and folders: PDQ (+ quality), MD5, SHA-1, SHA-256')
+    .description('Hash images (PDQ + quality), videos (vPDQ) and folders; MD5, SHA-1, SHA-256')
     .argument('<paths...>', 'files and folders (folders are walked recursively)')
     .addOption(
       new Option('--format <format>', 'output format').choices(['csv', 'json']).default('csv'),
