@@ -101,6 +101,9 @@ for (const kind of STORE_KINDS) {
       );
       const fresh = new KhienService({ store: ts.store, config: testConfig() });
       assert.equal(fresh.health().ready, false);
+      await assert.rejects(fresh.match(w.platform, { signals: [{ type: 'pdq', value: pdq }] }), {
+        code: 'KHIEN_ERR_NOT_READY',
+      });
       await fresh.start({ background: false });
       assert.equal(fresh.health().ready, true);
       assert.ok(fresh.health().indexedSignals >= 1);
