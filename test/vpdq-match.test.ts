@@ -201,6 +201,24 @@ describe('vPDQ matching of sample videos', () => {
     assert.deepEqual(out, ['upload.mp4,videos/vpdq-mandelbrot.mp4,1,100.000,100.000,0.000-2.000']);
   });
 
+  it("reads HMA's signal string: a JSON array of pdqhex,quality,timestamp", async () => {
+    const frames = parseVpdqText(readFileSync(join(DATA, 'vpdq-mandelbrot-grey.r1.txt'), 'utf8'));
+    const hma = join(bankDir, 'hma-signal.json');
+    // HMA prints timestamps with three significant digits ("1.0", "2.0"); unused in matching.
+    const items = frames.map(
+      (f) => `${toPdqHex(f.hash)},${f.quality},${f.timestamp.toPrecision(3)}`,
+    );
+    writeFileSync(hma, JSON.stringify(items));
+    const { out } = await match(hma, join(DATA, 'vpdq-mandelbrot.r1.txt'), 'csv');
+    assert.deepEqual(out, ['hma-signal.json,vpdq-mandelbrot.r1.txt,1,100.000,100.000,0.000-2.000']);
+
+    writeFileSync(hma, JSON.stringify([...items, `${'0'.repeat(64)},101,0.0`]));
+    await assert.rejects(
+      match(hma, join(DATA, 'vpdq-mandelbrot.r1.txt')),
+      (err) => isKhienError(err, 'KHIEN_ERR_VPDQ_MALFORMED') && /item 3/.test(err.message),
+    );
+  });
+
   it('a damaged vPDQ line stops the run with its code and line', async () => {
     const bad = join(bankDir, 'bad.txt');
     const good = readFileSync(join(DATA, 'vpdq-mandelbrot.r1.txt'), 'utf8');

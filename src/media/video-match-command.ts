@@ -3,7 +3,8 @@
  * file. Both sides are read as videos: a file of reference lines
  * (`frameNumber,quality,pdqhex,timestamp`) is one video, named after the file; lines carrying a
  * path as a fifth field (`khien hash` of several videos) are grouped into one video per path;
- * a json line of `khien hash --format json` is one video; a folder on the bank side is every
+ * a json line of `khien hash --format json` is one video, and so is HMA's signal string (a JSON
+ * array of "pdqhex,quality,timestamp"); a folder on the bank side is every
  * such file in it. The bank goes into a VpdqIndex over the multi-index PDQ index, and each
  * query video is searched once: one output line per banked video sharing a matching frame,
  * with HMA's decision, both percentages and the matching segments of the query.
@@ -16,7 +17,7 @@ import { basename, join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { KhienError } from '../errors/index.js';
 import { MihPdqIndex } from '../core/index/mih-pdq-index.js';
-import { parsePdqHex } from '../core/pdq/pdq-hash.js';
+import { isPdqHex, parsePdqHex } from '../core/pdq/pdq-hash.js';
 import { looksLikeVpdqText, parseVpdqText, type VpdqFeature } from '../core/vpdq/vpdq-feature.js';
 import { VpdqIndex, type VpdqVideoMatch } from '../core/vpdq/vpdq-index.js';
 import {
@@ -102,7 +103,9 @@ export async function isVpdqInput(path: string): Promise<boolean> {
     const head = Buffer.alloc(4096);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const text = head.toString('utf8', 0, bytesRead);
-    return looksLikeVpdqText(text) || /^\s*\{.*"kind"\s*:\s*"video"/.test(text);
+    return (
+      looksLikeVpdqText(text) || /^\s*\{.*"kind"\s*:\s*"video"/.test(text) || HMA_SIGNAL.test(text)
+    );
   } finally {
     await handle.close();
   }
@@ -192,6 +195,7 @@ export async function readVideos(path: string): Promise<NamedVideo[]> {
 async function videosInFile(path: string): Promise<NamedVideo[]> {
   const text = await readFile(path, 'utf8');
   if (/^\s*\{/.test(text)) return jsonVideos(text, path);
+  if (/^\s*\[/.test(text)) return [{ name: basename(path), features: hmaSignal(text, path) }];
 
   // Parsed as one text so that an error names the file's own line number; the fifth field
   // (a path) is then used to group the features, which come in the order of the lines.
@@ -237,6 +241,38 @@ function jsonVideos(text: string, path: string): NamedVideo[] {
     videos.push({ name: record.path ?? `${basename(path)}:${i + 1}`, features });
   });
   return videos;
+}
+
+/** The start of HMA's VPDQSignal string: a JSON array of "pdqhex,quality,timestamp". */
+const HMA_SIGNAL = /^\s*\[\s*"[0-9a-fA-F]{64},/;
+
+/**
+ * HMA's serialisation of a vPDQ signal (python-threatexchange VPDQSignal): a JSON array of
+ * "pdqhex,quality,timestamp" strings, without frame numbers, so frames are numbered by position.
+ */
+function hmaSignal(text: string, path: string): VpdqFeature[] {
+  let items: unknown;
+  try {
+    items = JSON.parse(text);
+  } catch {
+    throw malformed(path, 1, 'not a JSON array of "pdqhex,quality,timestamp" strings');
+  }
+  if (!Array.isArray(items)) throw malformed(path, 1, 'not a JSON array');
+  return items.map((item, i) => {
+    const [hex, quality, timestamp] = typeof item === 'string' ? item.split(',') : [];
+    const ok =
+      isPdqHex(hex ?? '') &&
+      /^\d+$/.test(quality ?? '') &&
+      Number(quality) <= 100 &&
+      Number(timestamp) >= 0;
+    if (!ok) throw malformed(path, 1, `item ${i} is not "pdqhex,quality,timestamp"`);
+    return {
+      frameNumber: i,
+      quality: Number(quality),
+      hash: parsePdqHex(hex),
+      timestamp: Number(timestamp),
+    };
+  });
 }
 
 function malformed(path: string, line: number, what: string): KhienError {
