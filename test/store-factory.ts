@@ -53,12 +53,18 @@ export const POSTGRES: StoreKind = {
   },
   async open() {
     const schema = `khien_t_${randomBytes(6).toString('hex')}`;
-    const store = await openStore({
-      dataDir: '.',
-      databaseUrl: PG_URL,
-      pgSchema: schema,
-      pgPoolSize: 4,
-    });
+    let store: Store;
+    try {
+      store = await openStore({
+        dataDir: '.',
+        databaseUrl: PG_URL,
+        pgSchema: schema,
+        pgPoolSize: 4,
+      });
+    } catch (err) {
+      await dropSchema(schema); // a failed migration must not leave the schema behind
+      throw err;
+    }
     return {
       store,
       async cleanup() {
