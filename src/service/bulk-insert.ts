@@ -6,7 +6,7 @@
  */
 import { deriveVerdicts, VERDICT_RULES_VERSION } from '../core/policy/verdict-rules.js';
 import type { EntriesTable } from '../store/database.js';
-import type { NewEntry } from './entries.js';
+import type { NewEntry } from './entry-records.js';
 import { newId } from './ids.js';
 import type { Actor, Bank } from './types.js';
 import type { WriteTx } from './write-transaction.js';

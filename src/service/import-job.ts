@@ -11,7 +11,7 @@ import { KhienError, isKhienError } from '../errors/index.js';
 import type { ImportJobsTable } from '../store/database.js';
 import { requireBankAccess, requireBankOwner, requireRole } from './authorisation.js';
 import { insertEntriesBulk } from './bulk-insert.js';
-import { checkNewEntry, type NewEntry } from './entries.js';
+import { checkNewEntry, type NewEntry } from './entry-records.js';
 import { newId } from './ids.js';
 import { csvRecord, jsonRecord, splitCsv, toImportRow } from './import-row.js';
 import { readLines } from './line-reader.js';
