@@ -88,5 +88,5 @@ async function checkHead(
         : 'the head does not match';
     return { ok: false, rows: last, firstBad: { seq: Math.min(seq, last + 1), reason } };
   }
-  return { ok: true, rows: last, firstBad: null };
+  return { ok: true, rows: last, firstBad: null, headHash: hash };
 }

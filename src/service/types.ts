@@ -357,6 +357,8 @@ export interface AuditVerification {
   readonly rows: number;
   /** The first row whose hash, link or sequence does not check out. */
   readonly firstBad: { readonly seq: number; readonly reason: string } | null;
+  /** The hash of the last row when the chain holds: record it elsewhere to anchor the log. */
+  readonly headHash?: string;
 }
 
 // --- import / export -------------------------------------------------------------------------

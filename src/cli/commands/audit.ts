@@ -21,8 +21,9 @@ export const registerAudit: RegisterCommand = (program: Command, setStatus) => {
     try {
       const result = await opened.service.verifyAudit(null);
       if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');
-      else if (result.ok) process.stdout.write(`audit chain ok: ${result.rows} rows\n`);
-      else {
+      else if (result.ok) {
+        process.stdout.write(`audit chain ok: ${result.rows} rows, head ${result.headHash}\n`);
+      } else {
         const bad = result.firstBad!;
         process.stdout.write(`audit chain BROKEN at row ${bad.seq}: ${bad.reason}\n`);
       }
