@@ -9,15 +9,15 @@ import { isMatchable } from '../core/policy/entry-lifecycle.js';
 import { deriveVerdicts, VERDICT_RULES_VERSION } from '../core/policy/verdict-rules.js';
 import { FACTS_SCHEMA } from '../core/policy/facts.js';
 import type { Database } from '../store/database.js';
-import type { IndexedSignal, MatchEngine } from './match-engine.js';
+import type { MatchEngine } from './match-engine.js';
 import type { SignalType } from './types.js';
 
 const PAGE = 20_000;
 
 /** Loads every signal of a confirmed entry into an empty engine; returns how many. */
 export async function loadEngine(db: Kysely<Database>, engine: MatchEngine): Promise<number> {
+  const loader = engine.bulkLoader();
   let after = 0;
-  const all: IndexedSignal[] = [];
   for (;;) {
     const rows = await db
       .selectFrom('signals')
@@ -29,13 +29,17 @@ export async function loadEngine(db: Kysely<Database>, engine: MatchEngine): Pro
       .limit(PAGE)
       .execute();
     for (const r of rows) {
-      all.push({ id: Number(r.id), type: r.type as SignalType, value: r.value, bankId: r.bank_id });
+      loader.add({
+        id: Number(r.id),
+        type: r.type as SignalType,
+        value: r.value,
+        bankId: r.bank_id,
+      });
     }
     if (rows.length < PAGE) break;
     after = Number(rows[rows.length - 1].id);
   }
-  engine.bulkLoad(all);
-  return all.length;
+  return loader.finish();
 }
 
 /** The newest transition id: changes after it are replayed by `replayTransitions`. */

@@ -94,24 +94,37 @@ export class MatchEngine {
   }
 
   /**
-   * Loads many signals into an empty engine at once: PDQ hashes go through the factory's bulk
-   * build when it has one (far faster than a million single adds), the rest one by one.
+   * A loader for an empty engine: PDQ hashes are packed straight into typed arrays as they
+   * come (no per-signal objects kept) and built into the index in one go by `finish()`, far
+   * faster than a million single adds; digests are added as they come.
    */
-  bulkLoad(signals: readonly IndexedSignal[]): void {
-    if (!this.factory.buildPdq || this.size > 0) {
-      for (const s of signals) this.add(s);
-      return;
+  bulkLoader(): { add(signal: IndexedSignal): void; finish(): number } {
+    if (!this.factory.buildPdq || this.size > 0 || !this.enabled) {
+      let n = 0;
+      return { add: (sig) => (this.add(sig), n++), finish: () => n };
     }
-    const pdq = signals.filter((s) => s.type === 'pdq');
-    const ids = new Uint32Array(pdq.length);
-    const packed = new Uint32Array(pdq.length * PACKED_WORDS);
-    pdq.forEach((s, i) => {
-      ids[i] = s.id;
-      packPdqInto(parsePdqHex(s.value), packed, i * PACKED_WORDS);
-      this.track(s);
-    });
-    this.pdq = this.factory.buildPdq(ids, packed);
-    for (const s of signals) if (s.type !== 'pdq') this.add(s);
+    const build = this.factory.buildPdq;
+    let ids: Uint32Array = new Uint32Array(1 << 16);
+    let packed: Uint32Array = new Uint32Array(ids.length * PACKED_WORDS);
+    let n = 0;
+    let others = 0;
+    const add = (sig: IndexedSignal): void => {
+      if (sig.type !== 'pdq') {
+        this.add(sig);
+        others += 1;
+        return;
+      }
+      if (n === ids.length) [ids, packed] = [grown(ids, 2 * n), grown(packed, 2 * packed.length)];
+      ids[n] = sig.id;
+      packPdqInto(parsePdqHex(sig.value), packed, n * PACKED_WORDS);
+      this.track(sig);
+      n += 1;
+    };
+    const finish = (): number => {
+      this.pdq = build(ids.subarray(0, n), packed.subarray(0, n * PACKED_WORDS));
+      return n + others;
+    };
+    return { add, finish };
   }
 
   /** Makes the signal matchable (replacing any earlier value of the same id). */
@@ -207,4 +220,10 @@ export class MatchEngine {
     this.typeOf = types;
     this.bankOf = banks;
   }
+}
+
+function grown(a: Uint32Array, length: number): Uint32Array {
+  const out = new Uint32Array(length);
+  out.set(a);
+  return out;
 }
