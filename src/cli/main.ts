@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isKhienError } from '../errors/index.js';
-import { COMMANDS } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('khien')
@@ -13,7 +13,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
   let status = 0;
-  for (const register of COMMANDS) register(program, (code) => (status = code));
+  for (const register of await commandsFor(argv)) register(program, (code) => (status = code));
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
