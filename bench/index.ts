@@ -213,6 +213,8 @@ async function main(): Promise<void> {
   console.log(
     `bench:index size=${n} dist=${dist} seed=${seed} distance=${d} node=${process.version}`,
   );
+  const tunables = process.env.GLIBC_TUNABLES ?? 'none';
+  console.log(`GLIBC_TUNABLES=${tunables} (hugetlb=1: transparent huge pages, both sides)`);
   const bank = makeBank(n, seed, dist);
   const queries = makeQueries(bank, Number(values.queries), seed);
   const qs = Array.from({ length: queries.length / PACKED_WORDS }, (_, q) =>
