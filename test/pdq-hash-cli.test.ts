@@ -1,12 +1,15 @@
 /**
  * `khien hash` end to end in-process (runHash with captured output): the csv, dihedral and
- * json line shapes other tools read, input order under the worker pool, folder walking, and
- * failures reported with their code while the run goes on.
+ * json line shapes other tools read, input order under the worker pool, folder walking (links
+ * included), failures reported with their code while the run goes on, and a reader that stops
+ * early (the one test that runs the CLI as a child process).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runHash, type HashRunOptions } from '../src/cli/commands/hash.js';
 import { loadConfig } from '../src/config/index.js';
@@ -100,5 +103,37 @@ describe('khien hash', () => {
     assert.equal(bad.path, join(dir, 'broken.png'));
     assert.equal(bad.error.code, 'KHIEN_ERR_IMAGE_UNSUPPORTED');
     assert.ok(bad.error.message.length > 0);
+  });
+
+  it('follows links in folders (loops walked once) and reports a link to nowhere', async () => {
+    const tree = mkdtempSync(join(tmpdir(), 'khien-hash-links-'));
+    try {
+      mkdirSync(join(tree, 'sub'));
+      symlinkSync(resolve(IMAGES, 'pattern-rgb.png'), join(tree, 'sub', 'linked.png'));
+      symlinkSync(tree, join(tree, 'sub', 'loop'));
+      symlinkSync(join(tree, 'nowhere.png'), join(tree, 'sub', 'dangling.png'));
+      const { out, err, failed } = await run([tree]);
+      const e = want('pattern-rgb.png');
+      assert.deepEqual(out, [`${e.hash},${e.quality},${join(tree, 'sub', 'linked.png')}`]);
+      assert.equal(failed, 1);
+      assert.equal(err.length, 1);
+      assert.match(err[0], /^khien hash: KHIEN_ERR_NOT_FOUND: .*dangling\.png: /);
+    } finally {
+      rmSync(tree, { recursive: true, force: true });
+    }
+  });
+
+  it('stops quietly, status 0, when the reader closes stdout early (| head -1)', async () => {
+    const file = join(IMAGES, 'small-5x5.png');
+    const args = ['--import', 'tsx', join('test', 'import-cli-entry.ts'), 'hash', '--dihedral'];
+    const child = spawn(process.execPath, [...args, ...Array<string>(300).fill(file)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [status] = (await once(child, 'exit')) as [number | null];
+    assert.equal(stderr, '');
+    assert.equal(status, 0);
   });
 });

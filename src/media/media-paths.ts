@@ -3,6 +3,9 @@
  * order: files as given, folders walked recursively with entries sorted by name. Inside a
  * folder only files with a media extension are taken (so a README beside the photos is not an
  * error) and hidden entries are skipped; a file named explicitly is always attempted.
+ * Symbolic links are followed, so a folder of links to photos is hashed, not silently skipped;
+ * each real folder is walked once (by device and inode), which ends link loops. A link that
+ * points nowhere is kept when its name is a media name, so it is reported, not lost.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -32,21 +35,29 @@ export function isMediaName(name: string): boolean {
  */
 export async function expandMediaPaths(paths: readonly string[]): Promise<string[]> {
   const out: string[] = [];
+  const walked = new Set<string>();
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
-    if (info?.isDirectory()) await walk(path, out);
+    if (info?.isDirectory()) await walk(path, out, walked);
     else out.push(path);
   }
   return out;
 }
 
-async function walk(dir: string, out: string[]): Promise<void> {
+async function walk(dir: string, out: string[], walked: Set<string>): Promise<void> {
+  const info = await stat(dir);
+  const key = `${info.dev}:${info.ino}`;
+  if (walked.has(key)) return;
+  walked.add(key);
+
   const entries = await readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) await walk(path, out);
-    else if (entry.isFile() && isMediaName(entry.name)) out.push(path);
+    // Through a link to what it points at; undefined for a link that points nowhere.
+    const target = entry.isSymbolicLink() ? await stat(path).catch(() => undefined) : entry;
+    if (target?.isDirectory()) await walk(path, out, walked);
+    else if (isMediaName(entry.name) && (target === undefined || target.isFile())) out.push(path);
   }
 }

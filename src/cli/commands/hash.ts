@@ -62,6 +62,8 @@ export interface HashRunIo {
   err: (line: string) => void;
   /** Draw a progress bar (stderr is a terminal and not --no-progress). */
   progress: boolean;
+  /** True once nobody reads the output any more (`| head -1`): the run stops there. */
+  stopped?: () => boolean;
 }
 
 export const registerHash: RegisterCommand = (program: Command, setStatus) => {
@@ -91,10 +93,15 @@ export const registerHash: RegisterCommand = (program: Command, setStatus) => {
         progress: opts.progress !== false,
         video: videoRunOptions(opts),
       };
+      const stdout = quietOnClose(process.stdout);
+      quietOnClose(process.stderr);
       const io: HashRunIo = {
-        out: (line) => process.stdout.write(line + '\n'),
+        out: (line) => {
+          if (!stdout.closed) process.stdout.write(line + '\n');
+        },
         err: (line) => process.stderr.write(line + '\n'),
         progress: run.progress && process.stderr.isTTY === true,
+        stopped: () => stdout.closed,
       };
       const failed = await runHash(paths, run, config, io);
       if (failed > 0) setStatus(1);
@@ -125,6 +132,7 @@ export async function runHash(
   let failed = 0;
   try {
     for await (const outcome of inOrder(files, hasher.hash, hasher.window)) {
+      if (io.stopped?.() === true) break;
       if ('error' in outcome) failed++;
       if ('video' in outcome) {
         const text = formatVideoSignals(outcome.path, outcome.video, run.format, files.length > 1);
@@ -191,6 +199,19 @@ function createFileHasher(
     await videos.close();
   };
   return { hash, window, close };
+}
+
+/**
+ * A reader that stops early (`khien hash … | head -1`) closes the pipe: writing then fails with
+ * EPIPE, which is not an error of the run. Notes it instead of letting it crash the process.
+ */
+function quietOnClose(stream: NodeJS.WriteStream): { closed: boolean } {
+  const state = { closed: false };
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    state.closed = true;
+  });
+  return state;
 }
 
 /** Runs `fn` over `items` with up to `window` in flight, yielding results in input order. */
