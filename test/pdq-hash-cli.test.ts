@@ -5,7 +5,7 @@
  * early (the one test that runs the CLI as a child process).
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -120,6 +120,27 @@ describe('khien hash', () => {
       assert.match(err[0], /^khien hash: KHIEN_ERR_NOT_FOUND: .*dangling\.png: /);
     } finally {
       rmSync(tree, { recursive: true, force: true });
+    }
+  });
+
+  it('reports a folder it cannot list with a code and hashes the rest', async () => {
+    // A folder nested past PATH_MAX cannot be listed by its full path, even by root (for whom
+    // chmod 000 changes nothing).
+    const tree = mkdtempSync(join(tmpdir(), 'khien-hash-deep-'));
+    const name = 'd'.repeat(250);
+    try {
+      // mkdir by a relative name still works one level past where cd stops working.
+      const deepen = `for i in $(seq 20); do mkdir ${name} && cd ${name} || exit 0; done; exit 1`;
+      assert.equal(spawnSync('sh', ['-c', deepen], { cwd: tree }).status, 0);
+      copyFileSync(join(IMAGES, 'pattern-rgb.png'), join(tree, 'ok.png'));
+      const { out, err, failed } = await run([tree]);
+      const e = want('pattern-rgb.png');
+      assert.deepEqual(out, [`${e.hash},${e.quality},${join(tree, 'ok.png')}`]);
+      assert.equal(failed, 1);
+      assert.equal(err.length, 1);
+      assert.match(err[0], /^khien hash: KHIEN_ERR_IMAGE_UNREADABLE: .*ddd: expected a folder /);
+    } finally {
+      spawnSync('rm', ['-rf', tree]);
     }
   });
 

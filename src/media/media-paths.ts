@@ -5,10 +5,16 @@
  * error) and hidden entries are skipped; a file named explicitly is always attempted.
  * Symbolic links are followed, so a folder of links to photos is hashed, not silently skipped;
  * each real folder is walked once (by device and inode), which ends link loops. A link that
- * points nowhere is kept when its name is a media name, so it is reported, not lost.
+ * points nowhere is kept when its name is a media name, so it is reported, not lost. A folder
+ * that cannot be listed is returned in its place with its error, for the caller to report.
  */
+import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { KhienError } from '../errors/index.js';
+
+/** A file to hash, or a folder that could not be listed (reported in its place). */
+export type MediaPath = string | { path: string; error: KhienError };
 
 /** What kind of hasher a file goes to. */
 export type MediaKind = 'image' | 'video';
@@ -33,8 +39,8 @@ export function isMediaName(name: string): boolean {
  * Expands `paths` into files. A path that does not exist is kept as is, so that hashing it
  * reports KHIEN_ERR_NOT_FOUND in its place in the output order.
  */
-export async function expandMediaPaths(paths: readonly string[]): Promise<string[]> {
-  const out: string[] = [];
+export async function expandMediaPaths(paths: readonly string[]): Promise<MediaPath[]> {
+  const out: MediaPath[] = [];
   const walked = new Set<string>();
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
@@ -44,13 +50,11 @@ export async function expandMediaPaths(paths: readonly string[]): Promise<string
   return out;
 }
 
-async function walk(dir: string, out: string[], walked: Set<string>): Promise<void> {
-  const info = await stat(dir);
-  const key = `${info.dev}:${info.ino}`;
-  if (walked.has(key)) return;
-  walked.add(key);
-
-  const entries = await readdir(dir, { withFileTypes: true });
+async function walk(dir: string, out: MediaPath[], walked: Set<string>): Promise<void> {
+  const entries = await listFolder(dir, walked).catch((err: NodeJS.ErrnoException) => {
+    out.push({ path: dir, error: unlistable(dir, err) });
+    return [];
+  });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith('.')) continue;
@@ -60,4 +64,22 @@ async function walk(dir: string, out: string[], walked: Set<string>): Promise<vo
     if (target?.isDirectory()) await walk(path, out, walked);
     else if (isMediaName(entry.name) && (target === undefined || target.isFile())) out.push(path);
   }
+}
+
+/** The folder's entries, or none when it was walked already (through another link). */
+async function listFolder(dir: string, walked: Set<string>): Promise<Dirent[]> {
+  const info = await stat(dir);
+  const key = `${info.dev}:${info.ino}`;
+  if (walked.has(key)) return [];
+  walked.add(key);
+  return readdir(dir, { withFileTypes: true });
+}
+
+function unlistable(dir: string, err: NodeJS.ErrnoException): KhienError {
+  return new KhienError(
+    'KHIEN_ERR_IMAGE_UNREADABLE',
+    `expected a folder that can be listed, got ${err.code ?? err.message}`,
+    { path: dir, errno: err.code },
+    { cause: err },
+  );
 }

@@ -15,7 +15,7 @@ import {
   type HashImageOptions,
   type PdqMode,
 } from '../../media/image-hasher.js';
-import { expandMediaPaths } from '../../media/media-paths.js';
+import { expandMediaPaths, type MediaPath } from '../../media/media-paths.js';
 import {
   addVideoHashOptions,
   createVideoFileHasher,
@@ -131,7 +131,7 @@ export async function runHash(
 
   let failed = 0;
   try {
-    for await (const outcome of inOrder(files, hasher.hash, hasher.window)) {
+    for await (const outcome of inOrder(files, hashItem(hasher), hasher.window)) {
       if (io.stopped?.() === true) break;
       if ('error' in outcome) failed++;
       if ('video' in outcome) {
@@ -199,6 +199,15 @@ function createFileHasher(
     await videos.close();
   };
   return { hash, window, close };
+}
+
+/** Hashes a file; a folder that could not be listed is reported as its failure. */
+function hashItem(hasher: FileHasher): (item: MediaPath) => Promise<RunOutcome> {
+  return async (item) => {
+    if (typeof item === 'string') return hasher.hash(item);
+    const { code, message } = item.error;
+    return { path: item.path, error: { code, message } };
+  };
 }
 
 /**
