@@ -71,7 +71,7 @@ test('malformed hashes are 400 KHIEN_ERR_HASH_MALFORMED naming the signal', asyn
     400,
     errorBody(
       'KHIEN_ERR_HASH_MALFORMED',
-      'signals[1]: a md5 hash must be 32 hex digits, got 32 characters',
+      'signals[1]: a md5 hash must be 32 hex digits, got "g" at position 1, which is not a hex digit',
       {
         index: 1,
         type: 'md5',
@@ -81,7 +81,8 @@ test('malformed hashes are 400 KHIEN_ERR_HASH_MALFORMED naming the signal', asyn
 });
 
 test('PDQ below the bank’s minimum quality (or without one) is 422 KHIEN_ERR_QUALITY_TOO_LOW', async () => {
-  const low = referenceHashes().get(LOW_QUALITY)!;
+  // A hash with a quality under the minimum, as a platform would send it: no fixture needed.
+  const low = { hash: PDQ, quality: 12 };
   const byHash = contribute({ signals: [{ type: 'pdq', value: low.hash, quality: low.quality }] });
   await expectError(
     'POST',

@@ -34,8 +34,7 @@ export function normaliseSignal(input: SignalInput, index = 0): NormalSignal {
   const want = HEX_LENGTH[input.type];
   const value = typeof input.value === 'string' ? input.value : '';
   if (value.length !== want || !/^[0-9a-fA-F]+$/.test(value)) {
-    const got =
-      typeof input.value === 'string' ? `${input.value.length} characters` : typeof input.value;
+    const got = describeBadHex(input.value, want);
     throw new KhienError(
       'KHIEN_ERR_HASH_MALFORMED',
       `${where}: a ${input.type} hash must be ${want} hex digits, got ${got}`,
@@ -43,6 +42,14 @@ export function normaliseSignal(input: SignalInput, index = 0): NormalSignal {
     );
   }
   return { type: input.type, value: value.toLowerCase(), quality: quality(input, where, index) };
+}
+
+/** What is wrong with a hash value: its type, its length, or its first non-hex character. */
+function describeBadHex(value: unknown, want: number): string {
+  if (typeof value !== 'string') return typeof value;
+  if (value.length !== want) return `${value.length} characters`;
+  const at = value.search(/[^0-9a-fA-F]/);
+  return `${JSON.stringify(value[at])} at position ${at + 1}, which is not a hex digit`;
 }
 
 function quality(input: SignalInput, where: string, index: number): number | null {
