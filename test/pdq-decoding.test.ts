@@ -131,6 +131,25 @@ describe('bad image input gets a coded error', () => {
     });
   }
 
+  it('a GIF closed properly but cut inside its first frame → KHIEN_ERR_IMAGE_CORRUPT', async () => {
+    // libvips fills the missing rows; ImageMagick (the reference's decoder) refuses the file.
+    const gif = file('pattern.gif');
+    let p = 13 + (gif[10] & 0x80 ? 3 << ((gif[10] & 7) + 1) : 0);
+    while (gif[p] === 0x21) {
+      p += 2; // an extension: introducer, label, sub-blocks, terminator
+      while (gif[p] !== 0) p += gif[p] + 1;
+      p++;
+    }
+    assert.equal(gif[p], 0x2c, 'the first image descriptor');
+    p += 10 + (gif[p + 9] & 0x80 ? 3 << ((gif[p + 9] & 7) + 1) : 0) + 1;
+    const blocks: number[] = [];
+    for (; gif[p] !== 0; p += gif[p] + 1) blocks.push(p);
+    const half = blocks[Math.floor(blocks.length / 2)];
+    const closed = Buffer.concat([gif.subarray(0, half), Buffer.from([0x00, 0x3b])]);
+    await rejectsWith(closed, 'KHIEN_ERR_IMAGE_CORRUPT');
+    await hashImage(gif); // the whole file still hashes
+  });
+
   it('a file whose signature lies about its body → KHIEN_ERR_IMAGE_CORRUPT', async () => {
     const png = Buffer.from('\x89PNG\r\n\x1a\n', 'latin1');
     await rejectsWith(

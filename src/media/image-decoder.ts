@@ -13,7 +13,8 @@
  * - An image whose every pixel has r = g = b is flagged grey: ImageMagick writes such images as
  *   a 1-channel PGM, and the reference then uses the grey value as luma.
  * - GIF and multi-page TIFF: the first frame (for GIFs whose frames do not all cover the
- *   canvas, laid out as the reference's CImg loader does: gif-first-frame.ts).
+ *   canvas, laid out as the reference's CImg loader does: gif-first-frame.ts). A GIF whose
+ *   first frame's data ends early is refused, as ImageMagick does (gif-frame-complete.ts).
  * - BMP through bmp-decoder.ts (libvips, as sharp ships it, has no BMP loader).
  *
  * Limits are checked from the header before any pixel is decoded (decompression bombs).
@@ -24,6 +25,7 @@ import { KhienError } from '../errors/index.js';
 import { BmpFormatError, decodeBmp, readBmpHeader } from './bmp-decoder.js';
 import { cmykToRgb } from './cmyk-to-rgb.js';
 import { gifFrameRects, referenceSlice, referenceSliceSize } from './gif-first-frame.js';
+import { gifFirstFrameComplete } from './gif-frame-complete.js';
 import { sniffImageFormat, type ImageFormat } from './image-format.js';
 
 /** Size limits applied before decoding. */
@@ -120,6 +122,9 @@ async function decodeVips(
     throw corrupt(format, new Error(`the decoder found ${meta.format ?? 'no'} image data`));
   }
   checkPixels(meta.width, meta.height, limits);
+  if (format === 'gif' && !gifFirstFrameComplete(bytes)) {
+    throw corrupt(format, new Error('the first frame has fewer pixels than it declares'));
+  }
 
   try {
     if (meta.space === 'cmyk') return await decodeCmyk(bytes, options);
