@@ -228,6 +228,13 @@ describe('vPDQ matching of sample videos', () => {
       (err) => isKhienError(err, 'KHIEN_ERR_VPDQ_MALFORMED') && /line 4/.test(err.message),
     );
 
+    // Which file: with a bank folder, or a PDQ list given where a vPDQ file is expected, the
+    // line number alone does not say where to look.
+    await assert.rejects(
+      match(join(DATA, 'vpdq-mandelbrot.r1.txt'), bad),
+      (err) => isKhienError(err, 'KHIEN_ERR_VPDQ_MALFORMED') && err.message.includes(bad),
+    );
+
     // In a file of several videos the error names the file's line, not the video's.
     const several = join(bankDir, 'several.csv');
     const lines = good.trimEnd().split('\n');

@@ -15,7 +15,7 @@
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { KhienError } from '../errors/index.js';
+import { isKhienError, KhienError } from '../errors/index.js';
 import { MihPdqIndex } from '../core/index/mih-pdq-index.js';
 import { isPdqHex, parsePdqHex } from '../core/pdq/pdq-hash.js';
 import { looksLikeVpdqText, parseVpdqText, type VpdqFeature } from '../core/vpdq/vpdq-feature.js';
@@ -199,7 +199,7 @@ async function videosInFile(path: string): Promise<NamedVideo[]> {
 
   // Parsed as one text so that an error names the file's own line number; the fifth field
   // (a path) is then used to group the features, which come in the order of the lines.
-  const features = parseVpdqText(text);
+  const features = parseVpdqLines(text, path);
   const sources = text
     .split(/\r?\n/)
     .filter((line) => line.trim() !== '')
@@ -211,6 +211,19 @@ async function videosInFile(path: string): Promise<NamedVideo[]> {
     byPath.set(sources[i], list);
   });
   return [...byPath].map(([name, list]) => ({ name, features: list }));
+}
+
+/** parseVpdqText, with the file named in its error (the core knows only line numbers). */
+function parseVpdqLines(text: string, path: string): VpdqFeature[] {
+  try {
+    return parseVpdqText(text);
+  } catch (err) {
+    if (!isKhienError(err, 'KHIEN_ERR_VPDQ_MALFORMED')) throw err;
+    throw new KhienError('KHIEN_ERR_VPDQ_MALFORMED', `${path}: ${err.message}`, {
+      ...err.details,
+      path,
+    });
+  }
 }
 
 interface JsonFrame {
