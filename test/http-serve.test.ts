@@ -77,7 +77,7 @@ test('an invalid setting stops serve before it listens, naming the setting', asy
   assert.equal(code, 2);
   assert.match(
     stderr,
-    /KHIEN_ERR_CONFIG_INVALID: invalid configuration: port \(KHIEN_PORT\): Number must be less than or equal to 65535, got "70000"/,
+    /KHIEN_ERR_CONFIG_INVALID: invalid configuration: port \(--port, KHIEN_PORT\): Number must be less than or equal to 65535, got "70000"/,
   );
 });
 

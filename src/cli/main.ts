@@ -11,7 +11,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('khien')
     .description('Khiên: fingerprints of known abuse material, hashing, matching and review')
     .exitOverride()
-    .showHelpAfterError();
+    .showHelpAfterError('(khien <command> --help shows the usage)');
   let status = 0;
   for (const register of await commandsFor(argv)) register(program, (code) => (status = code));
 
@@ -19,7 +19,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
     return status;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
+    // Help and version exit 0; a usage error exits 2, apart from 1 ("some input failed").
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     if (isKhienError(err)) {
       process.stderr.write(`khien: ${err.code}: ${err.message}\n`);
       return 2;

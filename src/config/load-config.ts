@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { KhienError } from '../errors/index.js';
-import { SETTINGS, envName, type Config, type SettingName } from './settings.js';
+import { SETTINGS, envName, flagName, type Config, type SettingName } from './settings.js';
 
 export interface ConfigSources {
   /** Values from command-line flags, by setting name; undefined means not given. */
@@ -29,7 +29,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     if (parsed.success) out[name] = parsed.data;
     else
       problems.push(
-        `${name} (${envName(name)}): ${parsed.error.issues[0]?.message}, got ${JSON.stringify(raw)}`,
+        `${name} (--${flagName(name)}, ${envName(name)}): ${parsed.error.issues[0]?.message}, got ${JSON.stringify(raw)}`,
       );
   }
 
