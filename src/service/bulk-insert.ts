@@ -61,15 +61,19 @@ export async function insertEntriesBulk(
 async function withoutDuplicates(tx: WriteTx, bank: Bank, entries: readonly NewEntry[]) {
   const takenIds = new Set<string>();
   const takenSignals = new Set<string>();
-  const ext = entries.flatMap((e) => (e.externalId === null ? [] : [e.externalId]));
-  for (const part of chunks(ext)) {
-    const rows = await tx.trx
-      .selectFrom('entries')
-      .select(['source', 'external_id'])
-      .where('bank_id', '=', bank.id)
-      .where('external_id', 'in', part)
-      .execute();
-    for (const r of rows) takenIds.add(`${r.source}\u0000${r.external_id}`);
+  for (const [source, ext] of externalIdsBySource(entries)) {
+    for (const part of chunks(ext)) {
+      // (bank_id, source, external_id) is the index: without the source pinned, SQLite walks
+      // every entry of the bank per statement, and imports slowed as the bank grew.
+      const rows = await tx.trx
+        .selectFrom('entries')
+        .select(['source', 'external_id'])
+        .where('bank_id', '=', bank.id)
+        .where('source', '=', source)
+        .where('external_id', 'in', part)
+        .execute();
+      for (const r of rows) takenIds.add(`${r.source}\u0000${r.external_id}`);
+    }
   }
   for (const type of ['pdq', 'md5', 'sha1', 'sha256'] as const) {
     const values = [
@@ -105,6 +109,18 @@ async function withoutDuplicates(tx: WriteTx, bank: Bank, entries: readonly NewE
     for (const k of sigKeys) takenSignals.add(k);
     return true;
   });
+}
+
+/** The entries' external ids grouped by source list (an import has one source). */
+function externalIdsBySource(entries: readonly NewEntry[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const e of entries) {
+    if (e.externalId === null) continue;
+    const ids = out.get(e.source) ?? [];
+    ids.push(e.externalId);
+    out.set(e.source, ids);
+  }
+  return out;
 }
 
 function entryRow(tx: WriteTx, actor: Actor, e: NewEntry, status: string): EntriesTable {
