@@ -56,28 +56,33 @@ export class MatchRecorder {
   }
 
   private async write(batch: readonly MatchRecord[]): Promise<void> {
-    await inWriteTransaction(this.store, this.now(), async (tx) => {
-      const events = batch.flatMap((r) => r.events);
-      for (let i = 0; i < events.length; i += 500) {
-        await tx.trx
-          .insertInto('match_events')
-          .values(events.slice(i, i + 500))
-          .execute();
-      }
-      for (const row of counterRows(batch)) {
-        await tx.trx
-          .insertInto('match_counters')
-          .values(row)
-          .onConflict((oc) =>
-            oc.columns(['day', 'org_id', 'bank_id']).doUpdateSet({
-              queries: sql`match_counters.queries + ${row.queries}`,
-              hits: sql`match_counters.hits + ${row.hits}`,
-            }),
-          )
-          .execute();
-      }
-      for (const r of batch) tx.audit(r.audit);
-    });
+    await inWriteTransaction(
+      this.store,
+      this.now(),
+      async (tx) => {
+        const events = batch.flatMap((r) => r.events);
+        for (let i = 0; i < events.length; i += 500) {
+          await tx.trx
+            .insertInto('match_events')
+            .values(events.slice(i, i + 500))
+            .execute();
+        }
+        for (const row of counterRows(batch)) {
+          await tx.trx
+            .insertInto('match_counters')
+            .values(row)
+            .onConflict((oc) =>
+              oc.columns(['day', 'org_id', 'bank_id']).doUpdateSet({
+                queries: sql`match_counters.queries + ${row.queries}`,
+                hits: sql`match_counters.hits + ${row.hits}`,
+              }),
+            )
+            .execute();
+        }
+        for (const r of batch) tx.audit(r.audit);
+      },
+      { durable: false },
+    );
   }
 }
 
