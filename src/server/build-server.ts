@@ -11,7 +11,11 @@ import { logger as rootLogger, type Logger } from '../log/logger.js';
 import type { KhienService } from '../service/khien-service.js';
 import { apiRouteSpecs } from './routes/api-route-specs.js';
 import { publicRouteSpecs } from './routes/public-route-specs.js';
-import { installErrorHandlers } from './error-handlers.js';
+import {
+  answerFrameworkError,
+  installErrorHandlers,
+  MAX_PATH_PARAM_LENGTH,
+} from './error-handlers.js';
 import { HttpMetrics } from './http-metrics.js';
 import { AUTH_ERRORS, installAuthentication } from './authenticate-request.js';
 import { installRateLimit } from './rate-limit.js';
@@ -56,6 +60,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }),
     bodyLimit: config.maxJsonBodyBytes,
     return503OnClosing: true,
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    frameworkErrors: answerFrameworkError,
   }) as unknown as FastifyInstance;
   const metrics = new HttpMetrics(() => service.health().indexedSignals);
   const context: ServerContext = { service, config, metrics };
