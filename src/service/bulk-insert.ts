@@ -4,10 +4,7 @@
  * query builder costs far more than the row itself). Duplicates, by external id within the
  * list or by a signal already held by a live entry of the bank, are skipped and counted.
  */
-import { deriveVerdicts, VERDICT_RULES_VERSION } from '../core/policy/verdict-rules.js';
-import type { EntriesTable } from '../store/database.js';
-import type { NewEntry } from './entry-records.js';
-import { newId } from './ids.js';
+import { newEntryRow, type NewEntry } from './entry-records.js';
 import type { Actor, Bank } from './types.js';
 import type { WriteTx } from './write-transaction.js';
 
@@ -32,7 +29,7 @@ export async function insertEntriesBulk(
   wantSignalIds: boolean,
 ): Promise<BulkResult> {
   const fresh = await withoutDuplicates(tx, bank, entries);
-  const rows = fresh.map((e) => entryRow(tx, actor, e, status));
+  const rows = fresh.map((e) => newEntryRow(tx, actor, e, status));
   const signalRows = fresh.flatMap((e, i) =>
     e.signals.map((s) => ({ entry_id: rows[i].id, bank_id: bank.id, ...s })),
   );
@@ -121,28 +118,6 @@ function externalIdsBySource(entries: readonly NewEntry[]): Map<string, string[]
     out.set(e.source, ids);
   }
   return out;
-}
-
-function entryRow(tx: WriteTx, actor: Actor, e: NewEntry, status: string): EntriesTable {
-  return {
-    id: newId('ent', true),
-    bank_id: e.bank.id,
-    status,
-    contributor_org_id: actor.orgId,
-    contributor_key_id: actor.keyId,
-    source: e.source,
-    external_id: e.externalId,
-    created_at: tx.at,
-    updated_at: tx.at,
-    facts: JSON.stringify(e.facts),
-    note: e.note,
-    confirmations: 0,
-    verdicts: JSON.stringify(deriveVerdicts(e.facts)),
-    verdict_version: VERDICT_RULES_VERSION,
-    disabled_reason: null,
-    disabled_until: null,
-    deleted_at: null,
-  };
 }
 
 async function insertedSignals(tx: WriteTx, entryIds: readonly string[]) {

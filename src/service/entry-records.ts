@@ -117,16 +117,9 @@ export async function findDuplicate(
   return row?.id;
 }
 
-/** Inserts an entry, its signals and its first transition; returns it. */
-export async function insertEntry(
-  tx: WriteTx,
-  actor: Actor,
-  e: NewEntry,
-  status: 'pending' | 'confirmed',
-  reason = 'contributed',
-): Promise<Entry> {
-  const verdicts = deriveVerdicts(e.facts);
-  const row: EntriesTable = {
+/** The entries row of a new entry: no confirmation yet, verdicts derived by the current rules. */
+export function newEntryRow(tx: WriteTx, actor: Actor, e: NewEntry, status: string): EntriesTable {
+  return {
     id: newId('ent', true),
     bank_id: e.bank.id,
     status,
@@ -139,12 +132,23 @@ export async function insertEntry(
     facts: JSON.stringify(e.facts),
     note: e.note,
     confirmations: 0,
-    verdicts: JSON.stringify(verdicts),
+    verdicts: JSON.stringify(deriveVerdicts(e.facts)),
     verdict_version: VERDICT_RULES_VERSION,
     disabled_reason: null,
     disabled_until: null,
     deleted_at: null,
   };
+}
+
+/** Inserts an entry, its signals and its first transition; returns it. */
+export async function insertEntry(
+  tx: WriteTx,
+  actor: Actor,
+  e: NewEntry,
+  status: 'pending' | 'confirmed',
+  reason = 'contributed',
+): Promise<Entry> {
+  const row = newEntryRow(tx, actor, e, status);
   await tx.trx.insertInto('entries').values(row).execute();
   const signals: Signal[] = [];
   for (const s of e.signals) {
