@@ -7,7 +7,7 @@
  * [--dist uniform|clustered] [--seed 1] [--queries 1000]
  */
 import { parseArgs } from 'node:util';
-import type { MihBase } from '../src/core/index/mih-base.js';
+import { bucketSize, type MihBase } from '../src/core/index/mih-base.js';
 import { MihPdqIndex } from '../src/core/index/mih-pdq-index.js';
 import { PACKED_WORDS, unpackPdq } from '../src/core/index/packed-hash.js';
 import { probeMasks } from '../src/core/index/probe-masks.js';
@@ -25,9 +25,10 @@ const { values } = parseArgs({
   },
 });
 
-/** Probes and candidates the plan visits for packed query `q` at offset `at`. */
-function work(base: MihBase, plan: Int8Array, q: Uint32Array, at: number): [number, number] {
+/** Probes, non-empty buckets and candidates the plan visits for packed query `q` at `at`. */
+function work(base: MihBase, plan: Int8Array, q: Uint32Array, at: number): number[] {
   let probes = 0;
+  let full = 0;
   let candidates = 0;
   const { starts, widths } = base.layout;
   for (let i = 0; i < widths.length; i++) {
@@ -35,9 +36,13 @@ function work(base: MihBase, plan: Int8Array, q: Uint32Array, at: number): [numb
     const masks = probeMasks(widths[i], plan[i]);
     const qv = slotValue(q, at, starts[i], widths[i]);
     probes += masks.length;
-    for (const m of masks) candidates += base.offsets[i][(qv ^ m) + 1] - base.offsets[i][qv ^ m];
+    for (const m of masks) {
+      const size = bucketSize(base, i, qv ^ m);
+      full += size > 0 ? 1 : 0;
+      candidates += size;
+    }
   }
-  return [probes, candidates];
+  return [probes, full, candidates];
 }
 
 const n = Number(values.size);
@@ -71,21 +76,21 @@ for (const run of runs) {
   const base = run.index.currentBase();
   const plan = run.index.planFor(d);
   let tableBytes = 0;
-  for (let i = 0; i < base.offsets.length; i++) {
-    tableBytes += base.offsets[i].byteLength + base.entries[i].byteLength;
+  for (let i = 0; i < base.bitmaps.length; i++) {
+    tableBytes += base.bitmaps[i].byteLength + base.groupStarts[i].byteLength;
+    tableBytes += base.entries[i].byteLength;
   }
-  let probes = 0;
-  let candidates = 0;
+  let [probes, full, candidates] = [0, 0, 0];
   for (let q = 0; plan !== null && q < qs.length; q++) {
-    const [p, c] = work(base, plan, queries, q * PACKED_WORDS);
-    [probes, candidates] = [probes + p, candidates + c];
+    const [p, f, c] = work(base, plan, queries, q * PACKED_WORDS);
+    [probes, full, candidates] = [probes + p, full + f, candidates + c];
   }
   const times = run.times.sort((a, b) => a - b);
   const pct = (f: number): string => times[Math.floor(f * (times.length - 1))].toFixed(3);
   console.log(
     `${run.name}: widths=${base.layout.widths[0]} plan=${plan === null ? 'scan' : plan.join('')} ` +
       `build=${run.buildMs.toFixed(0)}ms tables=${(tableBytes / n).toFixed(1)}B/hash ` +
-      `probes=${(probes / qs.length).toFixed(0)} candidates=${(candidates / qs.length).toFixed(0)} ` +
+      `probes=${(probes / qs.length).toFixed(0)} full=${(full / qs.length).toFixed(0)} candidates=${(candidates / qs.length).toFixed(0)} ` +
       `p50=${pct(0.5)}ms p99=${pct(0.99)}ms matches=${run.matches}`,
   );
 }

@@ -21,8 +21,8 @@ import {
 import { searchBase, scanPacked, type MatchSink } from './mih-search.js';
 import { PACKED_WORDS, packPdq } from './packed-hash.js';
 import { PdqDelta } from './pdq-delta.js';
-import { planSearch, type SearchPlan } from './search-plan.js';
-import { chooseLayout, spreadLayout, type SlotLayout } from './slot-layout.js';
+import { chooseLayout, planSearch, type SearchPlan } from './search-plan.js';
+import { spreadLayout, type SlotLayout } from './slot-layout.js';
 import type { DihedralMatch, PdqIndex, RangeMatch } from './signal-index.js';
 
 export interface MihOptions {

@@ -5,9 +5,14 @@
  * unrelated hashes rarely turn up twice, and a true match is reported only from the first slot
  * (and first variant) that can find it, which is checked on the match alone.
  */
-import { isDead, type MihBase } from './mih-base.js';
+import {
+  isDead,
+  POSITION_BITS as TAG_SHIFT,
+  POSITION_MASK as POSITION,
+  type MihBase,
+} from './mih-base.js';
 import { PACKED_WORDS } from './packed-hash.js';
-import { probeMasks } from './probe-masks.js';
+import { groupProbes, LOW_BALLS as LOW_BALLS_TABLE, type GroupProbes } from './probe-masks.js';
 import type { SearchPlan } from './search-plan.js';
 import { slotValue } from './slot-layout.js';
 
@@ -47,43 +52,79 @@ function foundEarlier(base: MihBase, q: Uint32Array, p: number, slot: number, pl
   return false;
 }
 
+// Module-local copies of imported constants, for the same reason as the helpers above.
+const LOW_BALLS = LOW_BALLS_TABLE;
+const POSITION_BITS = TAG_SHIFT;
+const POSITION_MASK = POSITION;
+
 /** Scratch space reused by every search in this thread (JavaScript runs one search at a time). */
-let starts = new Uint32Array(1 << 12);
+let groupHits = new Uint32Array(1 << 12);
+let wanted = new Uint32Array(1 << 12);
 let ends = new Uint32Array(1 << 12);
 let candidates = new Uint32Array(1 << 14);
 
-/** The bucket bounds of every probe of one slot, as starts/ends; returns the candidate count. */
-function bucketsOf(offsets: Uint32Array, qv: number, masks: Uint32Array): number {
-  if (starts.length < masks.length)
-    [starts, ends] = [new Uint32Array(masks.length), new Uint32Array(masks.length)];
-  let total = 0;
-  for (let m = 0; m < masks.length; m++) {
-    const v = qv ^ masks[m];
-    const begin = offsets[v];
-    const end = offsets[v + 1];
-    starts[m] = begin;
-    ends[m] = end;
-    total += end - begin;
+/**
+ * Pass 1: reads the bitmap word of every probed group and keeps, for each group with a wanted
+ * non-empty bucket, the group and the wanted buckets' bits; returns how many. Most probes end
+ * here: a bitmap word answers for 32 buckets and the bitmaps are small enough to stay cached.
+ */
+function groupsOf(bitmaps: Uint32Array, qv: number, probes: GroupProbes): number {
+  const { masks, rest } = probes;
+  if (groupHits.length < masks.length) {
+    [groupHits, wanted] = [new Uint32Array(masks.length), new Uint32Array(masks.length)];
+    ends = new Uint32Array(masks.length);
   }
-  return total;
+  const qGroup = qv >>> 5;
+  const qLow = qv & 31;
+  let found = 0;
+  for (let m = 0; m < masks.length; m++) {
+    const g = qGroup ^ masks[m];
+    const hits = bitmaps[g] & LOW_BALLS[(rest[m] << 5) | qLow];
+    if (hits === 0) continue;
+    groupHits[found] = g;
+    wanted[found] = hits;
+    found++;
+  }
+  return found;
 }
 
-/** Gathers the positions in the buckets found by bucketsOf into `candidates`. */
-function gather(entries: Uint32Array, probes: number, total: number): void {
-  if (candidates.length < total) candidates = new Uint32Array(total * 2);
-  let c = 0;
-  for (let m = 0; m < probes; m++) {
-    const end = ends[m];
-    for (let k = starts[m]; k < end; k++) candidates[c++] = entries[k];
+/** Pass 2: the entry range of each group found (independent loads, many in flight). */
+function rangesOf(starts: Uint32Array, found: number): number {
+  let room = 0;
+  for (let f = 0; f < found; f++) {
+    const g = groupHits[f];
+    const begin = starts[g];
+    const end = starts[g + 1];
+    groupHits[f] = begin;
+    ends[f] = end;
+    room += end - begin;
   }
+  return room;
+}
+
+/**
+ * Pass 3: the positions in the wanted buckets of the groups found, into `candidates`; returns
+ * how many. A group's entries are in bucket order, each tagged with its bucket's bit.
+ */
+function gather(entries: Uint32Array, found: number, room: number): number {
+  if (candidates.length < room) candidates = new Uint32Array(room * 2);
+  let c = 0;
+  for (let f = 0; f < found; f++) {
+    const hits = wanted[f];
+    const end = ends[f];
+    for (let k = groupHits[f]; k < end; k++) {
+      const e = entries[k];
+      if (((hits >>> (e >>> POSITION_BITS)) & 1) !== 0) candidates[c++] = e & POSITION_MASK;
+    }
+  }
+  return c;
 }
 
 /**
  * Every live entry of `base` within `d` of packed query `q`, by probing per `plan`. Each slot
- * runs in three passes (bucket bounds, bucket contents, verification) rather than one nested
- * loop: the loads of each pass are independent of one another, so the processor keeps many
- * cache misses in flight instead of waiting for each in turn; at 10M hashes nearly every load
- * misses.
+ * runs in three passes (bitmaps, bucket contents, verification) rather than one nested loop:
+ * the loads of each pass are independent of one another, so the processor keeps many cache
+ * misses in flight instead of waiting for each in turn.
  */
 export function probeBase(
   base: MihBase,
@@ -96,10 +137,10 @@ export function probeBase(
   const hashes = base.hashes;
   for (let i = 0; i < widths.length; i++) {
     if (plan[i] < 0) continue;
-    const masks = probeMasks(widths[i], plan[i]);
+    const probes = groupProbes(widths[i], plan[i]);
     const qv = slotValue(q, 0, slotStarts[i], widths[i]);
-    const total = bucketsOf(base.offsets[i], qv, masks);
-    gather(base.entries[i], masks.length, total);
+    const found = groupsOf(base.bitmaps[i], qv, probes);
+    const total = gather(base.entries[i], found, rangesOf(base.groupStarts[i], found));
     for (let c = 0; c < total; c++) {
       const p = candidates[c];
       const distance = packedDistanceWithin(q, hashes, p * PACKED_WORDS, d);

@@ -82,7 +82,7 @@ test('another file is KHIEN_ERR_INDEX_SNAPSHOT_FOREIGN; another version _VERSION
   assert.throws(() => decodePdqSnapshot(text), is('KHIEN_ERR_INDEX_SNAPSHOT_FOREIGN'));
   assert.throws(() => decodePdqSnapshot(new Uint8Array(0)), is('KHIEN_ERR_INDEX_SNAPSHOT_FOREIGN'));
   const bytes = bytesOf(sampleIndex());
-  bytes[8] = 2;
+  bytes[8] = 1; // the format before the bucket directory
   assert.throws(() => decodePdqSnapshot(bytes), is('KHIEN_ERR_INDEX_SNAPSHOT_VERSION'));
 });
 

@@ -4,26 +4,28 @@
  * checked. The core only converts between an index and byte arrays; src/index-io reads and
  * writes files. All numbers are little-endian 32-bit words; every section is whole words.
  *
- * Layout (format version 1):
+ * Layout (format version 2; version 1 had one offset per bucket instead of the directory):
  *   header, 16 words: magic "KHIENPDQ" (2 words), version, header words (16 + 2·slots),
  *     base count, pending count, slot count, base dead count, payload checksum, header
  *     checksum (over the header with this word zero), 6 reserved zero words;
  *   slot table: start bit and width of each slot;
- *   payload: base ids, base hashes (8 words each), dead bitmap, per slot its 2^w + 1 offsets
- *     then its `count` entries, pending ids, pending hashes.
- * Decoding checks magic, version, length, both checksums and the tables' invariants (offsets
- * ascending from 0 to count, entries below count, ids strictly ascending), each failure with
- * its own code, so a damaged or foreign file is refused instead of answering wrongly.
+ *   payload: base ids, base hashes (8 words each), dead bitmap, per slot its 2^(w−5) bucket
+ *     bitmap words, 2^(w−5) + 1 group starts and `count` entry words (see mih-base.ts),
+ *     pending ids, pending hashes.
+ * Decoding checks magic, version, length, both checksums and the tables' invariants (group
+ * starts ascending from 0 to count, positions below count, each group's entries in bucket order
+ * and each one's bucket marked in the bitmap, ids strictly ascending), each failure with its own
+ * code, so a damaged or foreign file is refused instead of answering wrongly.
  */
 import { KhienError } from '../../errors/index.js';
 import type { ErrorCode } from '../../errors/index.js';
-import { type MihBase } from './mih-base.js';
+import { groupCount, POSITION_BITS, POSITION_MASK, type MihBase } from './mih-base.js';
 import { MihPdqIndex, type MihOptions } from './mih-pdq-index.js';
 import { PACKED_WORDS, unpackPdq } from './packed-hash.js';
 import { MAX_SLOT_WIDTH, type SlotLayout } from './slot-layout.js';
 import { SnapshotChecksum } from './snapshot-checksum.js';
 
-export const SNAPSHOT_VERSION = 1;
+export const SNAPSHOT_VERSION = 2;
 const MAGIC = [0x4549484b, 0x5144504e]; // the bytes "KHIENPDQ" read as little-endian words
 const HEADER_WORDS = 16;
 const H = { version: 2, headerWords: 3, count: 4, pending: 5, slots: 6, dead: 7, sum: 8, hsum: 9 };
@@ -43,7 +45,7 @@ function payloadOf(index: MihPdqIndex): Uint32Array[] {
   const sections = [base.ids.subarray(0, base.count)];
   sections.push(base.hashes.subarray(0, base.count * PACKED_WORDS), base.dead.slice());
   for (let i = 0; i < base.layout.widths.length; i++) {
-    sections.push(base.offsets[i], base.entries[i].subarray(0, base.count));
+    sections.push(base.bitmaps[i], base.groupStarts[i], base.entries[i].subarray(0, base.count));
   }
   sections.push(pending.ids, pending.hashes);
   return sections;
@@ -111,7 +113,7 @@ function readLayout(header: Uint32Array, slots: number): SlotLayout {
   let end = 0;
   for (let i = 0; i < slots; i++) {
     const [start, width] = [header[HEADER_WORDS + 2 * i], header[HEADER_WORDS + 2 * i + 1]];
-    if (start < end || width < 1 || width > MAX_SLOT_WIDTH || start + width > 256) {
+    if (start < end || width < 5 || width > MAX_SLOT_WIDTH || start + width > 256) {
       fail('KHIEN_ERR_INDEX_SNAPSHOT_CORRUPT', `index snapshot slot ${i} is out of range`);
     }
     starts.push(start);
@@ -126,7 +128,7 @@ function sectionsOf(words: Uint32Array, header: Uint32Array, layout: SlotLayout)
   const count = header[H.count];
   const pending = header[H.pending];
   const sizes = [count, count * PACKED_WORDS, Math.ceil(count / 32) || 1];
-  for (const w of layout.widths) sizes.push((1 << w) + 1, count);
+  for (const w of layout.widths) sizes.push(groupCount(w), groupCount(w) + 1, count);
   sizes.push(pending, pending * PACKED_WORDS);
   const total = header.length + sizes.reduce((a, b) => a + b, 0);
   if (words.length < total) {
@@ -150,13 +152,32 @@ function checkTables(base: MihBase): void {
   const bad = (what: string): never =>
     fail('KHIEN_ERR_INDEX_SNAPSHOT_CORRUPT', `index snapshot ${what} is inconsistent`);
   for (let p = 1; p < base.count; p++) if (base.ids[p] <= base.ids[p - 1]) bad('id order');
-  for (let i = 0; i < base.offsets.length; i++) {
-    const offsets = base.offsets[i];
-    if (offsets[0] !== 0 || offsets[offsets.length - 1] !== base.count) bad(`slot ${i}`);
-    for (let v = 1; v < offsets.length; v++) if (offsets[v] < offsets[v - 1]) bad(`slot ${i}`);
-    const entries = base.entries[i];
-    for (let k = 0; k < base.count; k++) if (entries[k] >= base.count) bad(`slot ${i}`);
+  for (let i = 0; i < base.bitmaps.length; i++) {
+    const sound = slotTableSound(base.bitmaps[i], base.groupStarts[i], base.entries[i], base.count);
+    if (!sound) bad(`slot ${i}`);
   }
+}
+
+/** Group starts run from 0 to count; in each group, bucket bits ascend and are all marked. */
+function slotTableSound(
+  bitmaps: Uint32Array,
+  starts: Uint32Array,
+  entries: Uint32Array,
+  count: number,
+): boolean {
+  if (starts[0] !== 0 || starts[bitmaps.length] !== count) return false;
+  for (let g = 0; g < bitmaps.length; g++) {
+    const [bitmap, begin, end] = [bitmaps[g], starts[g], starts[g + 1]];
+    if (end < begin) return false;
+    let previous = 0;
+    for (let k = begin; k < end; k++) {
+      const bit = entries[k] >>> POSITION_BITS;
+      if (bit < previous || ((bitmap >>> bit) & 1) === 0) return false;
+      if ((entries[k] & POSITION_MASK) >= count) return false;
+      previous = bit;
+    }
+  }
+  return true;
 }
 
 /**
@@ -179,10 +200,22 @@ export function decodePdqSnapshot(bytes: Uint8Array, options: MihOptions = {}): 
 
   const [ids, hashes, dead] = sections;
   const slots = layout.widths.length;
-  const offsets = Array.from({ length: slots }, (_, i) => sections[3 + 2 * i]);
-  const entries = Array.from({ length: slots }, (_, i) => sections[4 + 2 * i]);
+  const slotSection = (i: number, part: number) => sections[3 + 3 * i + part];
+  const bitmaps = Array.from({ length: slots }, (_, i) => slotSection(i, 0));
+  const groupStarts = Array.from({ length: slots }, (_, i) => slotSection(i, 1));
+  const entries = Array.from({ length: slots }, (_, i) => slotSection(i, 2));
   const count = header[H.count];
-  const base: MihBase = { layout, count, hashes, ids, offsets, entries, dead, deadCount: 0 };
+  const base: MihBase = {
+    layout,
+    count,
+    hashes,
+    ids,
+    bitmaps,
+    groupStarts,
+    entries,
+    dead,
+    deadCount: 0,
+  };
   base.deadCount = countBits(dead);
   checkTables(base);
 

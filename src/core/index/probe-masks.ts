@@ -40,3 +40,54 @@ export function probeMasks(w: number, r: number): Uint32Array {
   }
   return masks;
 }
+
+/**
+ * The probes of a slot directory (mih-base.ts), whose groups hold 32 buckets each: value v is
+ * within r of the query's value q when its high bits differ from q's by k ≤ r bits and its low
+ * 5 bits by at most r − k. So a probe is a mask over the high w − 5 bits (all of popcount ≤ r)
+ * and the radius left for the low bits; one bitmap word answers every bucket of that group.
+ * V(w − 5, r) probes instead of V(w, r): 172 instead of 277 at 23 bits and radius 2.
+ */
+export interface GroupProbes {
+  readonly masks: Uint32Array;
+  /** r minus the popcount of each mask: how far the bucket's low 5 bits may be from q's. */
+  readonly rest: Uint8Array;
+}
+
+const groupCache = new Map<number, GroupProbes>();
+
+/** The group probes of slots of `w` bits at radius `r`. */
+export function groupProbes(w: number, r: number): GroupProbes {
+  const key = w * 64 + r;
+  let probes = groupCache.get(key);
+  if (probes === undefined) {
+    const masks = probeMasks(w - LOW_BITS, r);
+    const rest = Uint8Array.from(masks, (m) => r - bitCount(m));
+    probes = { masks, rest };
+    groupCache.set(key, probes);
+  }
+  return probes;
+}
+
+/** Bits of a slot value that select a bucket inside its directory group. */
+const LOW_BITS = 5;
+
+/**
+ * LOW_BALLS[32·r + x]: bit y set for each 5-bit y within distance r of x (r = 0..5), the
+ * buckets of one group that a probe with `rest` r may visit.
+ */
+export const LOW_BALLS: Uint32Array = (() => {
+  const out = new Uint32Array(6 * 32);
+  for (let r = 0; r <= 5; r++) {
+    for (let x = 0; x < 32; x++) {
+      for (let y = 0; y < 32; y++) if (bitCount(x ^ y) <= r) out[32 * r + x] |= 1 << y;
+    }
+  }
+  return out;
+})();
+
+function bitCount(x: number): number {
+  let n = 0;
+  for (; x !== 0; x &= x - 1) n++;
+  return n;
+}

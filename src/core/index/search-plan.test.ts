@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planSearch } from './search-plan.js';
-import { ballSize, chooseLayout, spreadLayout } from './slot-layout.js';
+import { chooseLayout, planSearch } from './search-plan.js';
+import { ballSize, spreadLayout } from './slot-layout.js';
 import { probeMasks } from './probe-masks.js';
 
 test('every plan satisfies the pigeonhole bound Σ(r_i + 1) > d', () => {

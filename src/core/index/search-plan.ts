@@ -1,24 +1,40 @@
 /**
  * Picks, for one search radius d, the per-slot radii r_i of the multi-index (Σ(r_i + 1) ≥ d + 1,
- * r_i = -1 skips a slot) that minimise the expected work, or a linear scan when that is cheaper.
- * Expected work for slot i at radius r over n hashes: V(w_i, r) probes, each finding
- * n · 2^-w_i candidates on uniform data. The unit costs are nanoseconds measured on this
- * project's 2-core machine (independent random loads from a 1 GB array cost about 100 ns there,
- * dependent ones 450 ns): a probe is 1.7 misses on average (its offsets, then a non-empty
- * bucket), a candidate one (its 32-byte hash), a scan reads memory sequentially.
+ * r_i = -1 skips a slot) that minimise the expected work, or a linear scan when that is cheaper;
+ * and, through the same estimate, the slot layout for a bank size. Expected work for slot i of
+ * w bits at radius r over n uniform hashes (mih-base.ts has the table layout):
+ *   V(w − 5, r) bitmap words read, one per probed group of 32 buckets;
+ *   V(w, r) · (1 − e^(−n/2^w)) non-empty buckets, each a group start and an entry read;
+ *   V(w, r) · n / 2^w candidates, each a 32-byte hash read and compared.
+ * The unit costs are nanoseconds measured on this project's 2-core machine: random reads cost
+ * about 3 ns within 8 MiB (the bitmaps of a 1M bank mostly stay cached) and 20–30 ns with many
+ * in flight beyond it; a scan compares a hash in about 15 ns.
  */
-import { MAX_SLOT_RADIUS, ballSize } from './slot-layout.js';
+import { MAX_SLOT_RADIUS, ballSize, spreadLayout, type SlotLayout } from './slot-layout.js';
 
-export const PROBE_COST_NS = 100;
-export const CANDIDATE_COST_NS = 60;
-export const SCAN_COST_NS = 8;
+export const GROUP_COST_NS = 8;
+export const BUCKET_COST_NS = 50;
+export const CANDIDATE_COST_NS = 30;
+export const SCAN_COST_NS = 15;
 
 /** Per-slot radii, or null for a linear scan. */
 export type SearchPlan = Int8Array | null;
 
 function slotCost(width: number, radius: number, n: number): number {
   const probes = ballSize(width, radius);
-  return probes * (PROBE_COST_NS + CANDIDATE_COST_NS * n * 2 ** -width);
+  const perBucket = n * 2 ** -width;
+  const full = probes * -Math.expm1(-perBucket);
+  return (
+    ballSize(width - 5, radius) * GROUP_COST_NS +
+    full * BUCKET_COST_NS +
+    probes * perBucket * CANDIDATE_COST_NS
+  );
+}
+
+/** The plan's estimated cost in ns (a scan's when the plan is null). */
+export function planCost(widths: readonly number[], n: number, plan: SearchPlan): number {
+  if (plan === null) return n * SCAN_COST_NS;
+  return widths.reduce((sum, w, i) => sum + (plan[i] < 0 ? 0 : slotCost(w, plan[i], n)), 0);
 }
 
 /** Cheapest radii for distance `d` over slots of `widths` holding `n` hashes. */
@@ -53,4 +69,25 @@ function backtrack(choice: Int8Array[], slots: number, need: number): Int8Array 
     b = Math.max(0, b - (radii[i] + 1));
   }
   return radii;
+}
+
+/** Radius the layout is chosen for: the default PDQ match distance. */
+const LAYOUT_RADIUS = 31;
+
+/**
+ * The layout for an index of `n` hashes: of 11 to 16 slots, each as wide as 256 bits allow (at
+ * most 23) but at most 3 bits wider than log2 n (so the bitmaps stay near n / 4 bytes a slot),
+ * the one whose plan at radius 31 the cost model finds cheapest. At 1M and 10M that is 11 slots
+ * of 23 bits (docs/index.md has the measurements); small banks take more, narrower slots.
+ */
+export function chooseLayout(n: number): SlotLayout {
+  const cap = Math.max(16, Math.ceil(Math.log2(Math.max(n, 2))) + 3);
+  let best: SlotLayout | null = null;
+  let bestCost = Infinity;
+  for (let slots = 11; slots <= 16; slots++) {
+    const layout = spreadLayout(slots, Math.min(23, cap));
+    const cost = planCost(layout.widths, n, planSearch(layout.widths, n, LAYOUT_RADIUS));
+    if (cost < bestCost) [best, bestCost] = [layout, cost];
+  }
+  return best!;
 }

@@ -35,21 +35,6 @@ export function spreadLayout(count: number, width: number): SlotLayout {
   return { widths, starts };
 }
 
-/**
- * The layout for an index of `n` hashes: slots of w = round(log2 n) bits (16..23), so a bucket
- * holds about one hash, and 11 slots (fewer when w is small: as many as fit in 256 bits).
- * Chosen with bench/index-layouts.ts at 10M uniform hashes, radius 31 (docs/index.md has the
- * table): per query 11 × 23 bits visits 2.8k buckets and 3.3k candidates, p50 9.0 ms on the
- * loaded shared machine; 11 × 22 visits 2.6k and 6.1k (16.3 ms); 12 × 21, 1.9k and 9.3k
- * (20.8 ms); 10 × 24, 7.1k and 4.2k (14.2 ms); the reference's 16 × 16, 272 and 41.5k
- * (75.5 ms). 11 × 23 costs 81 bytes per hash of slot tables, 117 in all, within the budget of
- * 128; wider slots or more of them would not fit.
- */
-export function chooseLayout(n: number): SlotLayout {
-  const width = Math.max(16, Math.min(23, Math.round(Math.log2(Math.max(n, 2)))));
-  return spreadLayout(Math.min(11, Math.floor(PDQ_BITS / width)), width);
-}
-
 /** Number of w-bit values within Hamming distance r of a value: Σ_{k≤r} C(w, k). */
 export function ballSize(w: number, r: number): number {
   let total = 0;
