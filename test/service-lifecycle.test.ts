@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { STORE_KINDS, type TestStore } from './store-factory.js';
 import { flipBits, makeWorld, randomPdq, SEXUAL_FACTS, type World } from './service-world.js';
 import type { Actor } from '../src/service/types.js';
+import { SearchLane } from '../src/index-io/search-lane.js';
 
 async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
   await assert.rejects(p, (err: { code?: string }) => {
@@ -14,8 +15,15 @@ async function rejectsWith(p: Promise<unknown>, code: string): Promise<void> {
   });
 }
 
-for (const kind of STORE_KINDS) {
-  describe(`service lifecycle on ${kind.name}`, async () => {
+// Every store, and SQLite once more with PDQ searches on the search worker (SearchLane with
+// no size threshold), as `khien serve` runs them on large banks.
+const RUNS = [
+  ...STORE_KINDS.map((kind) => ({ kind, lane: false })),
+  { kind: STORE_KINDS[0], lane: true },
+];
+
+for (const { kind, lane } of RUNS) {
+  describe(`service lifecycle on ${kind.name}${lane ? ', searching on the worker' : ''}`, async () => {
     const skip = await kind.skip();
     if (skip) {
       test(`skipped: ${skip}`, { skip }, () => undefined);
@@ -23,12 +31,15 @@ for (const kind of STORE_KINDS) {
     }
     let ts: TestStore;
     let w: World;
+    let searchOffload: SearchLane | undefined;
     before(async () => {
       ts = await kind.open();
-      w = await makeWorld(ts.store);
+      searchOffload = lane ? new SearchLane(0) : undefined;
+      w = await makeWorld(ts.store, { searchOffload });
     });
     after(async () => {
       await w.service.stop();
+      await searchOffload?.close();
       await ts.cleanup();
     });
 

@@ -9,6 +9,7 @@ import { KhienService } from '../src/service/khien-service.js';
 import type { Actor, Bank, FactsInput, Role } from '../src/service/types.js';
 import type { Store } from '../src/store/open-store.js';
 import type { HashImage } from '../src/service/image-hashing.js';
+import type { PdqSearchOffload } from '../src/service/match-engine.js';
 
 export interface World {
   readonly service: KhienService;
@@ -32,12 +33,17 @@ export function testConfig(overrides: Record<string, unknown> = {}) {
 
 export async function makeWorld(
   store: Store,
-  opts: { hashImage?: HashImage; config?: Record<string, unknown> } = {},
+  opts: {
+    hashImage?: HashImage;
+    config?: Record<string, unknown>;
+    searchOffload?: PdqSearchOffload;
+  } = {},
 ): Promise<World> {
   const service = new KhienService({
     store,
     config: testConfig(opts.config),
     hashImage: opts.hashImage,
+    searchOffload: opts.searchOffload,
   });
   await service.start({ background: false });
   const boot = await service.bootstrap({ orgName: 'Bộ Công an', kind: 'authority' });

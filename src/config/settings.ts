@@ -121,6 +121,11 @@ export const SETTINGS = {
     default: 50,
     doc: 'Match audit rows and counters are written in batches at most this many ms apart.',
   },
+  matchSearchThreads: {
+    schema: int(0, 1),
+    default: 1,
+    doc: 'Worker threads `khien serve` runs PDQ match searches on (banks of 50,000+ hashes); 0: the event loop.',
+  },
   apiKey: {
     schema: z.string(),
     default: '',

@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
 import { logger } from '../log/logger.js';
+import { SearchLane } from '../index-io/search-lane.js';
 import { KhienService } from '../service/khien-service.js';
 import { openStore, type Store } from '../store/open-store.js';
 import { buildServer } from './build-server.js';
@@ -28,7 +29,9 @@ export async function startServer(
   print: (line: string) => void = (line) => process.stdout.write(line + '\n'),
 ): Promise<RunningServer> {
   const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  const service = new KhienService({ store, config, hashImage: serviceImageHasher(config) });
+  const searchOffload = config.matchSearchThreads > 0 ? new SearchLane() : undefined;
+  const hashImage = serviceImageHasher(config);
+  const service = new KhienService({ store, config, hashImage, searchOffload });
   const app = await buildServer({ service, config });
   const url = await app.listen({ host: config.host, port: config.port });
 
@@ -40,6 +43,7 @@ export async function startServer(
   const close = async () => {
     await app.close();
     await service.stop();
+    await searchOffload?.close();
     await store.close();
   };
   return { url, app, service, ready, close };

@@ -23,7 +23,7 @@ import { Entries } from './entries.js';
 import { exportRecords } from './export-bank.js';
 import type { HashImage } from './image-hashing.js';
 import { runImport } from './import-job.js';
-import { MatchEngine, type IndexFactory } from './match-engine.js';
+import { MatchEngine, type IndexFactory, type PdqSearchOffload } from './match-engine.js';
 import { MatchRecorder } from './match-recorder.js';
 import { Matching } from './matching.js';
 import { Parties } from './parties.js';
@@ -77,6 +77,8 @@ export interface KhienServiceDeps {
   readonly indexFactory?: IndexFactory;
   /** False for processes that never match (CLI import): the engine then holds nothing. */
   readonly matchEngine?: boolean;
+  /** Runs the PDQ searches of match requests off the event loop (the caller closes it). */
+  readonly searchOffload?: PdqSearchOffload;
   /** The clock (tests pin it). */
   readonly now?: () => Date;
 }
@@ -109,6 +111,7 @@ export class KhienService {
       hashImage: deps.hashImage,
       now,
     };
+    this.ctx.engine.useSearchOffload(deps.searchOffload ?? null);
     this.parties = new Parties(this.ctx);
     this.bankUseCases = new Banks(this.ctx);
     this.entries = new Entries(this.ctx);

@@ -7,13 +7,26 @@
 import { ExactDigestIndex } from '../core/index/exact-digest-index.js';
 import { MihPdqIndex } from '../core/index/mih-pdq-index.js';
 import { PACKED_WORDS, packPdqInto } from '../core/index/packed-hash.js';
-import type { DigestIndex, PdqIndex } from '../core/index/signal-index.js';
+import type { DigestIndex, DihedralMatch, PdqIndex } from '../core/index/signal-index.js';
 import { parsePdqHex, type PdqHash } from '../core/pdq/pdq-hash.js';
 import type { CandidateHit } from '../core/policy/match-policy.js';
 import { hexBytes } from './signal-input.js';
 import type { SignalType, Verdicts } from './types.js';
 
 type DigestType = 'md5' | 'sha1' | 'sha256';
+
+/**
+ * Runs PDQ searches off the event loop (src/index-io/search-lane.ts, a worker thread), with the
+ * same answers as `index.searchAny`.
+ */
+export interface PdqSearchOffload {
+  search(
+    index: MihPdqIndex,
+    variants: readonly PdqHash[],
+    maxDistance: number,
+  ): Promise<DihedralMatch[]>;
+  close(): Promise<void>;
+}
 
 /** Makes the indexes the engine holds; the fast PDQ index drops in here. */
 export interface IndexFactory {
@@ -67,6 +80,7 @@ export class MatchEngine {
   private readonly bankIds: string[] = [''];
   private readonly bankIndex = new Map<string, number>();
   private readonly hits = new Map<number, { info: HitInfo; at: number }>();
+  private offload: PdqSearchOffload | null = null;
 
   /** `enabled: false` (CLI commands that never match) makes adds and removes no-ops. */
   constructor(
@@ -176,12 +190,32 @@ export class MatchEngine {
     return true;
   }
 
+  /** Searches PDQ queries through `offload` from now on (null: on the calling thread). */
+  useSearchOffload(offload: PdqSearchOffload | null): void {
+    this.offload = offload;
+  }
+
   /** Hits of one PDQ query (with its dihedral variants, if given) within `maxDistance`. */
   searchPdq(variants: readonly PdqHash[], maxDistance: number): CandidateHit[] {
     const raw =
       variants.length === 1
         ? this.pdq.search(variants[0], maxDistance).map((m) => ({ ...m, variant: 0 }))
         : this.pdq.searchAny(variants, maxDistance);
+    return this.toCandidates(raw);
+  }
+
+  /** searchPdq, through the search offload when there is one (the HTTP match path). */
+  async searchPdqOffloaded(
+    variants: readonly PdqHash[],
+    maxDistance: number,
+  ): Promise<CandidateHit[]> {
+    if (this.offload === null || !(this.pdq instanceof MihPdqIndex)) {
+      return this.searchPdq(variants, maxDistance);
+    }
+    return this.toCandidates(await this.offload.search(this.pdq, variants, maxDistance));
+  }
+
+  private toCandidates(raw: readonly DihedralMatch[]): CandidateHit[] {
     return raw.map((m) => ({
       signalId: m.id,
       bankId: this.bankIds[this.bankOf[m.id]],

@@ -176,10 +176,10 @@ export class Matching {
     }
     const banks = await this.visibleBanks(actor);
     const maxDistance = Math.max(0, ...[...banks.values()].map((b) => b.pdqMaxDistance));
-    const perQuery = queries.map((q) => {
-      const hits = this.candidates(q, maxDistance);
-      return applyMatchPolicy(hits, banks, q.type === 'pdq');
-    });
+    const candidates = await Promise.all(queries.map((q) => this.candidates(q, maxDistance)));
+    const perQuery = queries.map((q, i) =>
+      applyMatchPolicy(candidates[i], banks, q.type === 'pdq'),
+    );
     const entries = await this.hitEntries(perQuery.flatMap((p) => p.kept.map((h) => h.signalId)));
 
     const at = this.ctx.now();
@@ -224,10 +224,10 @@ export class Matching {
     return { results };
   }
 
-  private candidates(q: Query, maxDistance: number): CandidateHit[] {
+  private async candidates(q: Query, maxDistance: number): Promise<CandidateHit[]> {
     if (q.type !== 'pdq') return this.ctx.engine.searchDigest(q.type, q.value);
     const variants: PdqHash[] = (q.variants ?? [q.value]).slice(0, 8).map((v) => parsePdqHex(v));
-    return this.ctx.engine.searchPdq(variants, maxDistance);
+    return this.ctx.engine.searchPdqOffloaded(variants, maxDistance);
   }
 
   private async visibleBanks(actor: Actor): Promise<Map<string, BankMatchPolicy>> {

@@ -22,6 +22,7 @@ const SERVE_SETTINGS: readonly SettingName[] = [
   'maxImagePixels',
   'reviewsRequired',
   'matchRecordFlushMs',
+  'matchSearchThreads',
 ];
 
 export const registerServe: RegisterCommand = (program: Command, setStatus) => {

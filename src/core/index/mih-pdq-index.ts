@@ -160,12 +160,21 @@ export class MihPdqIndex implements PdqIndex {
     return { ids, hashes };
   }
 
-  private collect(qs: Uint32Array[], d: number, sink: MatchSink): void {
-    searchBase(this.base, qs, d, this.planFor(d), sink);
+  /**
+   * Matches among the entries not in the base yet (the delta a compaction is folding in, and
+   * the live delta), for packed queries `qs`. With `currentBase()` searched by the same
+   * kernels, this is the whole index: how a worker thread shares the work (search-lane.ts).
+   */
+  collectPending(qs: readonly Uint32Array[], d: number, sink: MatchSink): void {
     for (const delta of this.frozen === null ? [this.delta] : [this.frozen, this.delta]) {
       const live = (p: number): boolean => delta.dead[p] === 0;
       scanPacked(delta.hashes, delta.ids, delta.count, live, qs, d, sink);
     }
+  }
+
+  private collect(qs: Uint32Array[], d: number, sink: MatchSink): void {
+    searchBase(this.base, qs, d, this.planFor(d), sink);
+    this.collectPending(qs, d, sink);
   }
 
   /** The search plan for radius `d` (null: linear scan); cached until the base changes. */
