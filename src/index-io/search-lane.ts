@@ -24,10 +24,17 @@ import type { DihedralMatch } from '../core/index/signal-index.js';
 import type { PdqHash } from '../core/pdq/pdq-hash.js';
 import { logger } from '../log/logger.js';
 import { startModuleWorker } from '../media/module-worker.js';
-import type { SearchAnswer, SearchJob } from './parallel-search-worker.js';
+import type { LaneAnswer, LaneBase, LaneJob } from './search-lane-worker.js';
 
 /** Bases smaller than this are searched on the calling thread (tens of microseconds). */
 export const MIN_OFFLOAD_COUNT = 50_000;
+
+/**
+ * Most queries in one message. Small jobs keep both threads busy: the event loop answers the
+ * first queries of a turn while the worker still searches the later ones (one job for a whole
+ * turn left each thread idle about 40% of the time, waiting for the other).
+ */
+const MAX_JOB_QUERIES = 2;
 
 interface Query {
   readonly base: MihBase;
@@ -44,6 +51,9 @@ export class SearchLane {
   private readonly jobs = new Map<number, Query[]>();
   private nextJob = 0;
   private readonly plans = new WeakMap<MihBase, Map<number, SearchPlan>>();
+  /** Number of each base sent to the worker; the last one sent. */
+  private readonly baseIds = new WeakMap<MihBase, number>();
+  private nextBaseId = 0;
 
   /** Starts the worker; `minCount` is the smallest base worth a message. close() when done. */
   constructor(private readonly minCount = MIN_OFFLOAD_COUNT) {
@@ -104,7 +114,11 @@ export class SearchLane {
       group.push(q);
     }
     for (const [base, byShape] of groups) {
-      for (const group of byShape.values()) this.post(this.worker, base, group);
+      for (const group of byShape.values()) {
+        for (let i = 0; i < group.length; i += MAX_JOB_QUERIES) {
+          this.post(this.worker, base, group.slice(i, i + MAX_JOB_QUERIES));
+        }
+      }
     }
   }
 
@@ -118,26 +132,29 @@ export class SearchLane {
     const job = this.nextJob++;
     this.jobs.set(job, group);
     worker.ref(); // an idle worker keeps no process alive; one with work in flight must
-    const none = new Uint32Array(0);
-    const message: SearchJob = {
-      job,
-      base,
-      pendingIds: none,
-      pendingHashes: none,
-      queries,
-      variants,
-      first: 0,
-      maxDistance,
-      plan: this.planFor(base, maxDistance),
-    };
+    const baseId = this.sendBase(worker, base);
+    const plan = this.planFor(base, maxDistance);
+    const message: LaneJob = { kind: 'job', job, baseId, queries, variants, maxDistance, plan };
     worker.postMessage(message, [queries.buffer]);
   }
 
-  private answered(answer: SearchAnswer): void {
+  /** The base's number, sending the base first if the worker has not seen it. */
+  private sendBase(worker: Worker, base: MihBase): number {
+    let baseId = this.baseIds.get(base);
+    if (baseId === undefined) {
+      baseId = this.nextBaseId++;
+      this.baseIds.set(base, baseId);
+      worker.postMessage({ kind: 'base', baseId, base } satisfies LaneBase);
+    }
+    return baseId;
+  }
+
+  private answered(answer: LaneAnswer): void {
     const group = this.jobs.get(answer.job);
     if (group === undefined) return;
     this.jobs.delete(answer.job);
     if (this.jobs.size === 0) this.worker?.unref();
+    if (answer.unknownBase === true) return this.searchHere(group);
     if (answer.matches === undefined) {
       this.fail(new Error(`search worker: ${answer.error}`));
       return this.searchHere(group);
@@ -184,8 +201,8 @@ export class SearchLane {
   }
 
   private start(): Worker {
-    const worker = startModuleWorker(import.meta.url, 'parallel-search-worker');
-    worker.on('message', (answer: SearchAnswer) => this.answered(answer));
+    const worker = startModuleWorker(import.meta.url, 'search-lane-worker');
+    worker.on('message', (answer: LaneAnswer) => this.answered(answer));
     worker.on('error', (err) => this.fail(err));
     worker.on('exit', (code) => {
       if (this.worker === worker) this.fail(new Error(`search worker exited with ${code}`));

@@ -3,6 +3,7 @@
  * checked against the store with a short in-memory cache (a revocation made in this process
  * takes effect at once; one made elsewhere within the cache age).
  */
+import { timingSafeEqual } from 'node:crypto';
 import { KhienError } from '../errors/index.js';
 import type { ApiKeysTable } from '../store/database.js';
 import { generateKey, parseKey, secretMatches } from './api-keys.js';
@@ -26,8 +27,17 @@ import { inWriteTransaction, type WriteTx } from './write-transaction.js';
 
 const KEY_CACHE_MS = 2000;
 
+/** A key row read from the store, with the secret last proven for it and its parsed roles. */
+interface CachedKey {
+  readonly row: ApiKeysTable;
+  readonly at: number;
+  /** The secret that matched the stored hash; a request repeating it skips the SHA-256. */
+  proven?: Buffer;
+  roles?: Actor['roles'];
+}
+
 export class Parties {
-  private readonly keyCache = new Map<string, { row: ApiKeysTable; at: number }>();
+  private readonly keyCache = new Map<string, CachedKey>();
 
   constructor(private readonly ctx: ServiceContext) {}
 
@@ -36,10 +46,11 @@ export class Parties {
     if (parsed === null) {
       throw new KhienError('KHIEN_ERR_UNAUTHENTICATED', 'expected an API key khien_<id>_<secret>');
     }
-    const row = await this.keyRow(parsed.id);
-    if (row === undefined || !secretMatches(parsed.secret, row.secret_hash)) {
+    const cached = await this.keyRow(parsed.id);
+    if (cached === undefined || !this.proves(cached, parsed.secret)) {
       throw new KhienError('KHIEN_ERR_UNAUTHENTICATED', 'unknown API key');
     }
+    const row = cached.row;
     if (row.revoked_at !== null) {
       throw new KhienError(
         'KHIEN_ERR_KEY_REVOKED',
@@ -49,7 +60,18 @@ export class Parties {
     if (row.expires_at !== null && row.expires_at <= this.ctx.now()) {
       throw new KhienError('KHIEN_ERR_KEY_EXPIRED', `key ${row.id} expired at ${row.expires_at}`);
     }
-    return { orgId: row.org_id, keyId: row.id, roles: toKeyInfo(row).roles, requestId };
+    cached.roles ??= toKeyInfo(row).roles;
+    return { orgId: row.org_id, keyId: row.id, roles: cached.roles, requestId };
+  }
+
+  /** True when `secret` is the key's: against the stored hash, or the secret proven before. */
+  private proves(cached: CachedKey, secret: string): boolean {
+    const given = Buffer.from(secret);
+    const proven = cached.proven;
+    if (proven?.length === given.length && timingSafeEqual(proven, given)) return true;
+    if (!secretMatches(secret, cached.row.secret_hash)) return false;
+    cached.proven = given;
+    return true;
   }
 
   async bootstrap(input: BootstrapInput): Promise<BootstrapResult> {
@@ -169,16 +191,18 @@ export class Parties {
     return info;
   }
 
-  private async keyRow(id: string): Promise<ApiKeysTable | undefined> {
+  private async keyRow(id: string): Promise<CachedKey | undefined> {
     const cached = this.keyCache.get(id);
-    if (cached && Date.now() - cached.at < KEY_CACHE_MS) return cached.row;
+    if (cached && Date.now() - cached.at < KEY_CACHE_MS) return cached;
     const row = await this.ctx.store.db
       .selectFrom('api_keys')
       .selectAll()
       .where('id', '=', id)
       .executeTakeFirst();
-    if (row) this.keyCache.set(id, { row, at: Date.now() });
-    return row;
+    if (row === undefined) return undefined;
+    const fresh: CachedKey = { row, at: Date.now() };
+    this.keyCache.set(id, fresh);
+    return fresh;
   }
 
   private async insertOrganisation(tx: WriteTx, name: string, kind: string): Promise<Organisation> {
