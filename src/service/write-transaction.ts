@@ -3,9 +3,9 @@
  * lock, then does its work, then appends its audit rows to the chain, then commits. Engine
  * updates are queued as after-commit hooks so the index never holds what the store rolled back.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { AuditLogTable, Database } from '../store/database.js';
-import type { Store } from '../store/open-store.js';
+import type { Store, StoreDialect } from '../store/open-store.js';
 import { auditRowHash, canonicalJson } from './audit-chain.js';
 import type { Actor } from './types.js';
 
@@ -44,14 +44,14 @@ export async function inWriteTransaction<T>(
   work: (tx: WriteTx) => Promise<T>,
   options: WriteOptions = {},
 ): Promise<T> {
-  if (options.durable !== false) return runWrite(store.db, at, work, false);
-  if (store.dialect === 'postgres') return runWrite(store.db, at, work, true);
+  if (options.durable !== false) return runWrite(store, store.db, at, work, false);
+  if (store.dialect === 'postgres') return runWrite(store, store.db, at, work, true);
   // The safety level can only change outside a transaction: hold the connection (SQLite has
   // one) so that no other write commits while it is lowered.
   return store.db.connection().execute(async (conn) => {
     await sql`PRAGMA synchronous = NORMAL`.execute(conn);
     try {
-      return await runWrite(conn, at, work, false);
+      return await runWrite(store, conn, at, work, false);
     } finally {
       await sql`PRAGMA synchronous = FULL`.execute(conn);
     }
@@ -59,6 +59,7 @@ export async function inWriteTransaction<T>(
 }
 
 async function runWrite<T>(
+  store: Store,
   db: Kysely<Database>,
   at: string,
   work: (tx: WriteTx) => Promise<T>,
@@ -79,16 +80,54 @@ async function runWrite<T>(
       afterCommit: (h) => hooks.push(h),
     };
     const out = await work(tx);
-    await appendAudit(trx, at, events);
+    await appendAudit(trx, store.dialect, at, events);
     return out;
   });
   for (const hook of hooks) hook();
   return result;
 }
 
+/** Audit rows per INSERT statement (ten parameters each). */
+const AUDIT_INSERT_ROWS = 100;
+
+const AUDIT_COLUMNS = [
+  'seq',
+  'at',
+  'org_id',
+  'key_id',
+  'request_id',
+  'action',
+  'subject',
+  'details',
+  'prev_hash',
+  'hash',
+] as const satisfies readonly (keyof AuditLogTable)[];
+
+const insertSqlCache = new Map<string, string>();
+
+/**
+ * The INSERT of `n` audit rows, with the dialect's placeholders. Built as text once per row
+ * count: the match path appends an audit row for every request, and building the same insert
+ * through the query builder (ten value nodes a row, compiled every time) was most of its cost.
+ */
+function auditInsertSql(dialect: StoreDialect, n: number): string {
+  const key = `${dialect}:${n}`;
+  let text = insertSqlCache.get(key);
+  if (text === undefined) {
+    let p = 0;
+    const mark = () => (dialect === 'postgres' ? `$${++p}` : '?');
+    const tuple = () => `(${AUDIT_COLUMNS.map(mark).join(', ')})`;
+    const tuples = Array.from({ length: n }, tuple).join(', ');
+    text = `insert into "audit_log" (${AUDIT_COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${tuples}`;
+    insertSqlCache.set(key, text);
+  }
+  return text;
+}
+
 /** Appends `events` to the chain inside `trx`, which must hold the head lock. */
-export async function appendAudit(
+async function appendAudit(
   trx: Kysely<Database>,
+  dialect: StoreDialect,
   at: string,
   events: readonly AuditEvent[],
 ): Promise<void> {
@@ -119,11 +158,10 @@ export async function appendAudit(
     rows.push({ ...row, hash: prev });
   }
 
-  for (let i = 0; i < rows.length; i += 500) {
-    await trx
-      .insertInto('audit_log')
-      .values(rows.slice(i, i + 500))
-      .execute();
+  for (let i = 0; i < rows.length; i += AUDIT_INSERT_ROWS) {
+    const chunk = rows.slice(i, i + AUDIT_INSERT_ROWS);
+    const values = chunk.flatMap((r) => AUDIT_COLUMNS.map((c) => r[c]));
+    await trx.executeQuery(CompiledQuery.raw(auditInsertSql(dialect, chunk.length), values));
   }
   await trx.updateTable('audit_head').set({ seq, hash: prev }).where('id', '=', 1).execute();
 }
