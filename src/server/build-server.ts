@@ -70,7 +70,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('actor', null);
   await app.register(multipart, { limits: uploadLimits(config) });
-  installRequestHooks(app, metrics);
+  installRequestHooks(app, metrics, (options.logger ?? rootLogger).isLevelEnabled('info'));
 
   // The document is built on first request, from the very specs registered below.
   const routes: AnyRouteSpec[] = [];
@@ -102,7 +102,11 @@ function uploadLimits(config: ServerConfig) {
 }
 
 /** Echoes the request id and records one log line and the metrics of every answered request. */
-function installRequestHooks(app: FastifyInstance, metrics: HttpMetrics): void {
+function installRequestHooks(
+  app: FastifyInstance,
+  metrics: HttpMetrics,
+  logRequests: boolean,
+): void {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
   });
@@ -111,6 +115,7 @@ function installRequestHooks(app: FastifyInstance, metrics: HttpMetrics): void {
     const route = request.routeOptions.url ?? 'unmatched';
     const durationMs = reply.elapsedTime;
     metrics.observeRequest(request.method, route, reply.statusCode, durationMs / 1000);
+    if (!logRequests) return; // the line's object is not even built when it would be dropped
     request.log.info(
       {
         method: request.method,
