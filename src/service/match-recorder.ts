@@ -8,8 +8,23 @@
 import { sql } from 'kysely';
 import { logger } from '../log/logger.js';
 import type { MatchCountersTable, MatchEventsTable } from '../store/database.js';
+import { insertRows } from '../store/insert-rows.js';
 import type { Store } from '../store/open-store.js';
 import { inWriteTransaction, type AuditEvent } from './write-transaction.js';
+
+const EVENT_COLUMNS = [
+  'id',
+  'at',
+  'org_id',
+  'key_id',
+  'request_id',
+  'bank_id',
+  'entry_id',
+  'signal_id',
+  'signal_type',
+  'distance',
+  'feedback',
+] as const satisfies readonly (keyof MatchEventsTable)[];
 
 /** What one match request leaves behind. */
 export interface MatchRecord {
@@ -61,12 +76,7 @@ export class MatchRecorder {
       this.now(),
       async (tx) => {
         const events = batch.flatMap((r) => r.events);
-        for (let i = 0; i < events.length; i += 500) {
-          await tx.trx
-            .insertInto('match_events')
-            .values(events.slice(i, i + 500))
-            .execute();
-        }
+        await insertRows(tx.trx, tx.dialect, 'match_events', EVENT_COLUMNS, events);
         for (const row of counterRows(batch)) {
           await tx.trx
             .insertInto('match_counters')

@@ -3,7 +3,8 @@
  * lock, then does its work, then appends its audit rows to the chain, then commits. Engine
  * updates are queued as after-commit hooks so the index never holds what the store rolled back.
  */
-import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { insertRows } from '../store/insert-rows.js';
 import type { AuditLogTable, Database } from '../store/database.js';
 import type { Store, StoreDialect } from '../store/open-store.js';
 import { auditRowHash, canonicalJson } from './audit-chain.js';
@@ -20,6 +21,7 @@ export interface AuditEvent {
 /** The handle a write gets: the transaction, audit and after-commit queues. */
 export interface WriteTx {
   readonly trx: Transaction<Database>;
+  readonly dialect: StoreDialect;
   readonly at: string;
   audit(event: AuditEvent): void;
   afterCommit(hook: () => void): void;
@@ -75,6 +77,7 @@ async function runWrite<T>(
     await trx.updateTable('audit_head').set({ id: 1 }).where('id', '=', 1).execute();
     const tx: WriteTx = {
       trx,
+      dialect: store.dialect,
       at,
       audit: (e) => events.push(e),
       afterCommit: (h) => hooks.push(h),
@@ -87,9 +90,7 @@ async function runWrite<T>(
   return result;
 }
 
-/** Audit rows per INSERT statement (ten parameters each). */
-const AUDIT_INSERT_ROWS = 100;
-
+/** The audit log's columns, in the order they are bound. */
 const AUDIT_COLUMNS = [
   'seq',
   'at',
@@ -102,27 +103,6 @@ const AUDIT_COLUMNS = [
   'prev_hash',
   'hash',
 ] as const satisfies readonly (keyof AuditLogTable)[];
-
-const insertSqlCache = new Map<string, string>();
-
-/**
- * The INSERT of `n` audit rows, with the dialect's placeholders. Built as text once per row
- * count: the match path appends an audit row for every request, and building the same insert
- * through the query builder (ten value nodes a row, compiled every time) was most of its cost.
- */
-function auditInsertSql(dialect: StoreDialect, n: number): string {
-  const key = `${dialect}:${n}`;
-  let text = insertSqlCache.get(key);
-  if (text === undefined) {
-    let p = 0;
-    const mark = () => (dialect === 'postgres' ? `$${++p}` : '?');
-    const tuple = () => `(${AUDIT_COLUMNS.map(mark).join(', ')})`;
-    const tuples = Array.from({ length: n }, tuple).join(', ');
-    text = `insert into "audit_log" (${AUDIT_COLUMNS.map((c) => `"${c}"`).join(', ')}) values ${tuples}`;
-    insertSqlCache.set(key, text);
-  }
-  return text;
-}
 
 /** Appends `events` to the chain inside `trx`, which must hold the head lock. */
 async function appendAudit(
@@ -158,10 +138,6 @@ async function appendAudit(
     rows.push({ ...row, hash: prev });
   }
 
-  for (let i = 0; i < rows.length; i += AUDIT_INSERT_ROWS) {
-    const chunk = rows.slice(i, i + AUDIT_INSERT_ROWS);
-    const values = chunk.flatMap((r) => AUDIT_COLUMNS.map((c) => r[c]));
-    await trx.executeQuery(CompiledQuery.raw(auditInsertSql(dialect, chunk.length), values));
-  }
+  await insertRows(trx, dialect, 'audit_log', AUDIT_COLUMNS, rows);
   await trx.updateTable('audit_head').set({ seq, hash: prev }).where('id', '=', 1).execute();
 }
