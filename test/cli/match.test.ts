@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,7 +107,10 @@ test('bad lines are reported with their line number and skipped; --strict stops'
   assert.match(err[2], /line 4: expected "pdq" to be 64 hex digits/);
   await assert.rejects(
     runMatch(queryPath, options(bankPath, { strict: true }), capture().io),
-    (e) => isKhienError(e, 'KHIEN_ERR_HASH_LIST_MALFORMED') && e.details.line === 2,
+    (e) =>
+      isKhienError(e, 'KHIEN_ERR_HASH_LIST_MALFORMED') &&
+      e.details.line === 2 &&
+      /bank-bad\.txt:line 2: expected a 64-hex/.test(e.message),
   );
 });
 
@@ -131,10 +135,58 @@ test('the CLI checks --max-distance and exits 1 after skipped lines', () => {
   assert.equal(tooFar.status, 2);
   assert.match(
     tooFar.stderr,
-    /KHIEN_ERR_INVALID_ARGUMENT: max_distance must be an integer 0..63, got 64/,
+    /KHIEN_ERR_INVALID_ARGUMENT: --max-distance must be an integer 0..63, got "64"/,
   );
   const run = cli(['match', '--against', bankPath, queryPath]);
   assert.equal(run.status, 1);
   assert.equal(run.stdout, '1,1,0\n');
   assert.match(run.stderr, /bank-cli\.txt:line 2/);
+});
+
+test('a missing bank or query file is KHIEN_ERR_NOT_FOUND naming it, status 2', () => {
+  const h = toPdqHex(randomHash(seededRandom(46)));
+  const present = file('present.txt', [h]);
+  const missing = join(dir, 'nope.csv');
+  for (const args of [
+    ['match', '--against', missing, present],
+    ['match', '--against', present, missing],
+  ]) {
+    const run = cli(args);
+    assert.equal(run.status, 2);
+    assert.equal(run.stdout, '');
+    const role = args[2] === missing ? 'bank' : 'query';
+    assert.equal(
+      run.stderr,
+      `khien: KHIEN_ERR_NOT_FOUND: no ${role} list at ${missing} (ENOENT)\n`,
+    );
+  }
+});
+
+test('stops quietly, status 0, when the reader closes stdout early (| head -1)', async () => {
+  const next = seededRandom(47);
+  const hashes = Array.from({ length: 3000 }, () => toPdqHex(randomHash(next)));
+  const bankPath = file('bank-many.txt', hashes);
+  const script =
+    "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(process.argv.slice(1));";
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '--input-type=module',
+      '-e',
+      script,
+      'match',
+      '--against',
+      bankPath,
+      bankPath,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdout.once('data', () => child.stdout.destroy());
+  const [status] = (await once(child, 'exit')) as [number | null];
+  assert.equal(stderr, '');
+  assert.equal(status, 0);
 });

@@ -13,9 +13,10 @@
  * Seam for vPDQ: a list file is read through readList; a vPDQ feature file would be detected
  * there and routed to a VpdqIndex instead of the PDQ one.
  */
+import { stat } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { KhienError, isKhienError } from '../../errors/index.js';
-import { checkMaxDistance } from '../../core/index/index-arguments.js';
+import { MAX_SEARCH_DISTANCE } from '../../core/index/index-arguments.js';
 import { MihPdqIndex } from '../../core/index/mih-pdq-index.js';
 import { PACKED_WORDS, packPdqInto } from '../../core/index/packed-hash.js';
 import type { VpdqMatchOptions } from '../../core/vpdq/vpdq-match-policy.js';
@@ -76,8 +77,9 @@ export const registerMatch: RegisterCommand = (program: Command, setStatus) => {
         strict: opts.strict === true,
       };
       run.vpdq = vpdqMatchOptions(opts, run.maxDistance);
+      const stdout = stopsWhenReaderCloses(process.stdout);
       const io: MatchRunIo = {
-        out: (line) => process.stdout.write(line + '\n'),
+        out: (line) => void (stdout.closed || process.stdout.write(line + '\n')),
         err: (line) => process.stderr.write(line + '\n'),
       };
       const summary = await runMatch(queryFile, run, io);
@@ -85,15 +87,36 @@ export const registerMatch: RegisterCommand = (program: Command, setStatus) => {
     });
 };
 
+/**
+ * A reader that stops early (`khien match … | head -1`) closes the pipe, and writing then fails
+ * with EPIPE: not an error of the run. Output stops quietly instead of crashing the process.
+ */
+function stopsWhenReaderCloses(stream: NodeJS.WriteStream): { closed: boolean } {
+  const state = { closed: false };
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    state.closed = true;
+  });
+  return state;
+}
+
+/** KHIEN_ERR_NOT_FOUND naming the file when `path` is not a readable file. */
+async function checkReadable(path: string, role: 'bank' | 'query'): Promise<void> {
+  const info = await stat(path).catch((err: NodeJS.ErrnoException) => err);
+  if (info instanceof Error || !info.isFile()) {
+    const why = info instanceof Error ? (info.code ?? info.message) : 'not a regular file';
+    throw new KhienError('KHIEN_ERR_NOT_FOUND', `no ${role} list at ${path} (${why})`, { path });
+  }
+}
+
 function parseDistance(text: string): number {
   const value = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (Number.isNaN(value)) {
+  if (Number.isNaN(value) || value > MAX_SEARCH_DISTANCE) {
     throw new KhienError(
       'KHIEN_ERR_INVALID_ARGUMENT',
-      `--max-distance must be an integer 0..63, got "${text}"`,
+      `--max-distance must be an integer 0..${MAX_SEARCH_DISTANCE}, got "${text}"`,
     );
   }
-  checkMaxDistance(value);
   return value;
 }
 
@@ -117,7 +140,7 @@ async function readList(
     } catch (err) {
       if (!isKhienError(err, 'KHIEN_ERR_HASH_LIST_MALFORMED')) throw err;
       err.details.path = path;
-      if (strict) throw err;
+      if (strict) throw new KhienError(err.code, `${path}:${err.message}`, err.details);
       io.err(`khien match: ${err.code}: ${path}:${err.message}`);
       bad++;
     }
@@ -156,6 +179,8 @@ export async function runMatch(
     const options = run.vpdq ?? vpdqMatchOptions({}, run.maxDistance);
     return runVpdqMatch(queryFile, run.against, options, run.format, io);
   }
+  await checkReadable(run.against, 'bank');
+  await checkReadable(queryFile, 'query');
   const bank = await loadBank(run, io);
   const summary: MatchSummary = { bankEntries: bank.entries, queries: 0, matches: 0, badLines: 0 };
   const badQueries = await readList(queryFile, run.strict, io, (entry) => {
