@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errorBody, send, startTestServer } from './http-harness.js';
@@ -79,6 +80,28 @@ test('an invalid setting stops serve before it listens, naming the setting', asy
     stderr,
     /KHIEN_ERR_CONFIG_INVALID: invalid configuration: port \(--port, KHIEN_PORT\): Number must be less than or equal to 65535, got "70000"/,
   );
+});
+
+test('a port in use is KHIEN_ERR_LISTEN_FAILED saying so, status 2, no stack trace', async () => {
+  const taken = createServer().listen(0, '127.0.0.1');
+  await once(taken, 'listening');
+  const port = (taken.address() as AddressInfo).port;
+  const dataDir = mkdtempSync(join(tmpdir(), 'khien-serve-busy-'));
+  try {
+    const server = khien(['serve', '--data-dir', dataDir, '--port', String(port)]);
+    let stderr = '';
+    server.stderr.on('data', (chunk) => (stderr += chunk));
+    const [code] = await once(server, 'exit');
+    assert.equal(code, 2);
+    assert.equal(
+      stderr,
+      `khien: KHIEN_ERR_LISTEN_FAILED: cannot listen on 127.0.0.1:${port}: the port is in use ` +
+        'by another process (--port picks another) (EADDRINUSE)\n',
+    );
+  } finally {
+    taken.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
 
 test('/readyz and matching are 503 until the match index is loaded, then ready', async () => {

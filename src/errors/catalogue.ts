@@ -23,6 +23,11 @@ export const ERROR_CATALOGUE = {
     description: 'The configuration (flags, KHIEN_ environment variables or file) is invalid.',
   },
   KHIEN_ERR_NOT_FOUND: { status: 404, description: 'The file or object does not exist.' },
+  KHIEN_ERR_LISTEN_FAILED: {
+    status: 500,
+    description:
+      '`khien serve` could not listen on its host and port (in use, not allowed, no such address).',
+  },
 
   // --- hashes and hashing ----------------------------------------------------------------------
   KHIEN_ERR_HASH_MALFORMED: {

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.js';
+import { KhienError } from '../errors/index.js';
 import { logger } from '../log/logger.js';
 import { SearchLane } from '../index-io/search-lane.js';
 import { KhienService } from '../service/khien-service.js';
@@ -33,7 +34,11 @@ export async function startServer(
   const hashImage = serviceImageHasher(config);
   const service = new KhienService({ store, config, hashImage, searchOffload });
   const app = await buildServer({ service, config });
-  const url = await app.listen({ host: config.host, port: config.port });
+  const url = await listen(app, config).catch(async (err: unknown) => {
+    await searchOffload?.close();
+    await store.close();
+    throw err;
+  });
 
   print(`Khiên is listening on ${url} (store: ${store.location})`);
   print(`API description: ${url}/openapi.json · readiness: ${url}/readyz`);
@@ -47,6 +52,27 @@ export async function startServer(
     await store.close();
   };
   return { url, app, service, ready, close };
+}
+
+/** Listens; an address in use or refused is KHIEN_ERR_LISTEN_FAILED saying which and why. */
+async function listen(app: FastifyInstance, config: Config): Promise<string> {
+  try {
+    return await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const why: Record<string, string> = {
+      EADDRINUSE: 'the port is in use by another process (--port picks another)',
+      EACCES: 'this user may not listen there (ports below 1024 need privileges)',
+      EADDRNOTAVAIL: 'this machine has no such address (--host)',
+      ENOTFOUND: 'the host name does not resolve (--host)',
+    };
+    if (!(code in why)) throw err;
+    throw new KhienError(
+      'KHIEN_ERR_LISTEN_FAILED',
+      `cannot listen on ${config.host}:${config.port}: ${why[code]} (${code})`,
+      { host: config.host, port: config.port, cause: code },
+    );
+  }
 }
 
 async function loadIndex(service: KhienService): Promise<void> {
