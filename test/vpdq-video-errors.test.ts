@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { isKhienError, type ErrorCode } from '../src/errors/index.js';
 import { hashVideo, type VideoHashSettings } from '../src/media/video-hasher.js';
@@ -150,6 +150,20 @@ test('not a video: text, an empty file, a still image', async () => {
   await rejectsWith(file('empty.mp4'), 'KHIEN_ERR_VIDEO_UNSUPPORTED');
   await rejectsWith(file('still.png'), 'KHIEN_ERR_VIDEO_UNSUPPORTED');
   await rejectsWith(file('missing.mp4'), 'KHIEN_ERR_NOT_FOUND');
+});
+
+test('the message names the input as "input", whether the path was relative or absolute', async () => {
+  for (const path of [file('text.mp4'), relative(process.cwd(), file('text.mp4'))]) {
+    await assert.rejects(hashVideo(path, SETTINGS, fakeHasher), (err) => {
+      assert.ok(isKhienError(err, 'KHIEN_ERR_VIDEO_UNSUPPORTED'));
+      assert.equal(
+        err.message,
+        'expected a video ffmpeg can read, got a file it cannot ' +
+          '(input: Invalid data found when processing input)',
+      );
+      return true;
+    });
+  }
 });
 
 test('playlists and concat lists are refused: ffmpeg reads only the file given', async () => {

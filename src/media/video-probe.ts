@@ -170,7 +170,9 @@ const ENTRIES =
  * missing was cut short; other unreadable input, including text named .mp4, is not a video.
  */
 function probeFailure(stderr: string, path: string, mp4: boolean): KhienError {
-  const message = stderr.split('\n').pop()?.replace(path, 'input') ?? '';
+  // ffprobe names the input by the URL it was given (fileUrl): say "input" instead, whatever
+  // path the caller used (it was replacing the relative path inside the absolute URL).
+  const message = stderr.split('\n').pop()?.replaceAll(fileUrl(path), 'input') ?? '';
   if ((mp4 && /moov atom not found/i.test(stderr)) || /partial file|end of file/i.test(stderr)) {
     return new KhienError(
       'KHIEN_ERR_VIDEO_CORRUPT',
