@@ -176,6 +176,8 @@ describe('bad image input gets a coded error', () => {
   it('over the pixel limit → KHIEN_ERR_IMAGE_TOO_LARGE before decoding (bombs)', async () => {
     const started = Date.now();
     await rejectsWith(pngDeclaring(40000, 40000), 'KHIEN_ERR_IMAGE_TOO_LARGE');
+    // Past libpng's own ceiling (it refuses before any metadata), still too large, not corrupt.
+    await rejectsWith(pngDeclaring(2147483647, 2147483647), 'KHIEN_ERR_IMAGE_TOO_LARGE');
     assert.ok(Date.now() - started < 5000, 'the header alone must be enough');
     const limits = { maxBytes: 1e9, maxPixels: 320 * 240 - 1 };
     await rejectsWith(file('pattern-24bit.bmp'), 'KHIEN_ERR_IMAGE_TOO_LARGE', { limits });

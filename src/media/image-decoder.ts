@@ -112,10 +112,22 @@ async function decodeVips(
     page: 0,
   };
 
+  // libpng refuses sizes past its own ceiling (10M pixels a side) before any metadata: check
+  // the declared size first, so a bomb is called too large rather than corrupt.
+  const declared = format === 'png' ? pngDeclaredSize(bytes) : null;
+  if (declared !== null) checkPixels(declared.width, declared.height, limits);
   let meta: sharp.Metadata;
   try {
     meta = await sharp(bytes, { ...options, limitInputPixels: false }).metadata();
   } catch (err) {
+    if (err instanceof Error && /exceeds (user )?limit/i.test(err.message)) {
+      throw new KhienError(
+        'KHIEN_ERR_IMAGE_TOO_LARGE',
+        `images may have at most ${limits.maxPixels} pixels, got one the decoder refuses as too large`,
+        { maxPixels: limits.maxPixels },
+        { cause: err },
+      );
+    }
     throw corrupt(format, err);
   }
   if (meta.format !== VIPS_FORMAT[format] || !meta.width || !meta.height) {
@@ -139,6 +151,12 @@ async function decodeVips(
   } catch (err) {
     throw corrupt(format, err);
   }
+}
+
+/** Width and height from a PNG's IHDR chunk (the first, by the format), or null if absent. */
+function pngDeclaredSize(bytes: Buffer): { width: number; height: number } | null {
+  if (bytes.length < 24 || bytes.toString('latin1', 12, 16) !== 'IHDR') return null;
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
 /** A GIF whose frames do not all cover the canvas: the reference's first slice instead. */
