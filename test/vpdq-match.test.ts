@@ -8,11 +8,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, test } from 'node:test';
 import { runMatch, type MatchRunOptions } from '../src/cli/commands/match.js';
 import { pdqDistance, toPdqHex, type PdqHash } from '../src/core/pdq/pdq-hash.js';
 import { parseVpdqText, type VpdqFeature } from '../src/core/vpdq/vpdq-feature.js';
 import { isKhienError } from '../src/errors/index.js';
+import { vpdqMatchOptions } from '../src/media/video-match-command.js';
 
 const FIXTURES = '../shared/fixtures/vpdq-expected';
 const DATA = 'test/data';
@@ -246,4 +247,18 @@ describe('vPDQ matching of sample videos', () => {
       (err) => isKhienError(err, 'KHIEN_ERR_VPDQ_MALFORMED') && /line 5/.test(err.message),
     );
   });
+});
+
+test('vPDQ threshold flags out of range are refused naming the flag', () => {
+  assert.throws(
+    () => vpdqMatchOptions({ queryMatchPercent: '101' }, 31),
+    (err) =>
+      isKhienError(err, 'KHIEN_ERR_INVALID_ARGUMENT') &&
+      err.message === '--query-match-percent must be a number 0..100, got 101',
+  );
+  assert.throws(
+    () => vpdqMatchOptions({ qualityThreshold: 'x' }, 31),
+    (err) =>
+      err instanceof Error && err.message === '--quality-threshold must be a number, got "x"',
+  );
 });

@@ -72,24 +72,31 @@ export function vpdqMatchOptions(
   opts: Record<string, unknown>,
   maxDistance: number,
 ): VpdqMatchOptions {
+  const flag = (name: string) => '--' + name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
   const num = (name: string, fallback: number) => {
     const text = opts[name] === undefined ? String(fallback) : String(opts[name]);
     const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;
     if (Number.isNaN(value)) {
-      const flag = name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
       throw new KhienError(
         'KHIEN_ERR_INVALID_ARGUMENT',
-        `--${flag} must be a number, got "${text}"`,
+        `${flag(name)} must be a number, got "${text}"`,
       );
     }
     return value;
   };
-  return checkVpdqMatchOptions({
-    maxDistance,
-    qualityThreshold: num('qualityThreshold', HMA_VPDQ_OPTIONS.qualityThreshold),
-    queryMatchPercent: num('queryMatchPercent', HMA_VPDQ_OPTIONS.queryMatchPercent),
-    bankedMatchPercent: num('bankedMatchPercent', HMA_VPDQ_OPTIONS.bankedMatchPercent),
-  });
+  try {
+    return checkVpdqMatchOptions({
+      maxDistance,
+      qualityThreshold: num('qualityThreshold', HMA_VPDQ_OPTIONS.qualityThreshold),
+      queryMatchPercent: num('queryMatchPercent', HMA_VPDQ_OPTIONS.queryMatchPercent),
+      bankedMatchPercent: num('bankedMatchPercent', HMA_VPDQ_OPTIONS.bankedMatchPercent),
+    });
+  } catch (err) {
+    // The core names its option; the user typed the flag.
+    const name = isKhienError(err, 'KHIEN_ERR_INVALID_ARGUMENT') && Object.keys(err.details)[0];
+    if (!name || !err.message.startsWith(name)) throw err;
+    throw new KhienError(err.code, flag(name) + err.message.slice(name.length), err.details);
+  }
 }
 
 /** True when `path` is a folder or a file whose first line is a vPDQ line or video record. */
