@@ -91,6 +91,44 @@ test('when the worker dies, queries in flight and later ones are searched on thi
   await lane.close();
 });
 
+test('a query for a base the worker no longer keeps is searched on this thread', async () => {
+  // The worker keeps the last 4 bases it was sent; a fifth evicts the first, and a later query
+  // against that first base is answered `unknownBase` and searched here instead.
+  const lane = new SearchLane(0);
+  const worker = (lane as unknown as { worker: Worker }).worker;
+  const unknown: number[] = [];
+  worker.on('message', (m: { job: number; unknownBase?: boolean }) => {
+    if (m.unknownBase === true) unknown.push(m.job);
+  });
+  try {
+    const fixtures = Array.from({ length: 5 }, (_, k) => {
+      const entries = makeEntries(600, 70 + k, true);
+      const index = new MihPdqIndex({ deltaLimit: 1e9 });
+      const truth = new BruteForcePdqIndex();
+      for (const [id, hash] of entries) [index, truth].forEach((x) => x.add(id, hash));
+      index.compact();
+      return { index, truth, query: [flipped(entries[7][1], 9, seededRandom(80 + k))] };
+    });
+    for (const f of fixtures) {
+      assert.deepEqual(await lane.search(f.index, f.query, 31), f.truth.searchAny(f.query, 31));
+    }
+    assert.deepEqual(unknown, [], 'each base is sent before its first job');
+    const first = fixtures[0];
+    const expected = first.truth.searchAny(first.query, 31);
+    assert.ok(expected.length > 0);
+    assert.deepEqual(await lane.search(first.index, first.query, 31), expected);
+    assert.equal(unknown.length, 1, 'the evicted base was refused by the worker');
+    const last = fixtures[4];
+    assert.deepEqual(
+      await lane.search(last.index, last.query, 31),
+      last.truth.searchAny(last.query, 31),
+    );
+    assert.equal(unknown.length, 1, 'a kept base is still searched on the worker');
+  } finally {
+    await lane.close();
+  }
+});
+
 test('bad arguments are refused as by the index itself', async () => {
   const lane = new SearchLane(0);
   try {
