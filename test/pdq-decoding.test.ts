@@ -163,6 +163,8 @@ describe('bad image input gets a coded error', () => {
   it('anything not a supported image → KHIEN_ERR_IMAGE_UNSUPPORTED', async () => {
     await rejectsWith(Buffer.from('just some text, not a picture'), 'KHIEN_ERR_IMAGE_UNSUPPORTED');
     await rejectsWith(Buffer.alloc(0), 'KHIEN_ERR_IMAGE_UNSUPPORTED');
+    await assert.rejects(hashImage(Buffer.alloc(0)), /got an empty file$/);
+    await assert.rejects(hashImage(Buffer.from('text')), /got an unrecognised signature$/);
     const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>';
     await rejectsWith(Buffer.from(svg), 'KHIEN_ERR_IMAGE_UNSUPPORTED');
   });

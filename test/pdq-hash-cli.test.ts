@@ -123,6 +123,21 @@ describe('khien hash', () => {
     }
   });
 
+  it('warns on stderr about a folder that holds no media file, and still exits 0', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'khien-hash-empty-'));
+    try {
+      writeFileSync(join(empty, 'notes.txt'), 'no media here');
+      const { out, err, failed } = await run([empty, join(IMAGES, 'pattern-rgb.png')]);
+      assert.equal(failed, 0);
+      assert.equal(out.length, 1);
+      assert.deepEqual(err, [
+        `khien hash: warning: ${empty}: no image or video file in this folder`,
+      ]);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   it('reports a folder it cannot list with a code and hashes the rest', async () => {
     // A folder nested past PATH_MAX cannot be listed by its full path, even by root (for whom
     // chmod 000 changes nothing).

@@ -249,6 +249,32 @@ describe('vPDQ matching of sample videos', () => {
   });
 });
 
+test('a PDQ image list on one side and vPDQ on the other is refused, naming both', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'khien-vmatch-mixed-'));
+  try {
+    const images = join(dir, 'images.csv');
+    writeFileSync(images, `${'ab'.repeat(32)},100,photo.jpg\n`);
+    const video = join(DATA, 'vpdq-mandelbrot.r1.txt');
+    for (const [query, against] of [
+      [video, images],
+      [images, video],
+    ]) {
+      await assert.rejects(
+        match(query, against),
+        (err) =>
+          isKhienError(err, 'KHIEN_ERR_INVALID_ARGUMENT') &&
+          err.message.startsWith(`${video} holds vPDQ (video) hashes and ${images} PDQ (image)`),
+      );
+    }
+    // An empty file could be either kind: it is an empty bank, not a mix.
+    const empty = join(dir, 'empty.txt');
+    writeFileSync(empty, '');
+    assert.deepEqual((await match(video, empty)).out, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('vPDQ threshold flags out of range are refused naming the flag', () => {
   assert.throws(
     () => vpdqMatchOptions({ queryMatchPercent: '101' }, 31),

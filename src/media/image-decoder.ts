@@ -58,7 +58,7 @@ export async function decodeImage(bytes: Buffer, limits: ImageLimits): Promise<D
   if (format === undefined) {
     throw new KhienError(
       'KHIEN_ERR_IMAGE_UNSUPPORTED',
-      'expected a JPEG, PNG, WebP, TIFF, GIF, BMP or AVIF file, got an unrecognised signature',
+      `expected a JPEG, PNG, WebP, TIFF, GIF, BMP or AVIF file, got ${bytes.length === 0 ? 'an empty file' : 'an unrecognised signature'}`,
       { signature: bytes.subarray(0, 8).toString('hex') },
     );
   }

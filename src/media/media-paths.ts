@@ -37,15 +37,24 @@ export function isMediaName(name: string): boolean {
 
 /**
  * Expands `paths` into files. A path that does not exist is kept as is, so that hashing it
- * reports KHIEN_ERR_NOT_FOUND in its place in the output order.
+ * reports KHIEN_ERR_NOT_FOUND in its place in the output order. A folder given that holds no
+ * media file is passed to `onEmptyFolder`, so that a mistyped folder is not a silent success.
  */
-export async function expandMediaPaths(paths: readonly string[]): Promise<MediaPath[]> {
+export async function expandMediaPaths(
+  paths: readonly string[],
+  onEmptyFolder: (path: string) => void = () => undefined,
+): Promise<MediaPath[]> {
   const out: MediaPath[] = [];
   const walked = new Set<string>();
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
-    if (info?.isDirectory()) await walk(path, out, walked);
-    else out.push(path);
+    if (!info?.isDirectory()) {
+      out.push(path);
+      continue;
+    }
+    const before = out.length;
+    await walk(path, out, walked);
+    if (out.length === before) onEmptyFolder(path);
   }
   return out;
 }

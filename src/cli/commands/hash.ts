@@ -116,7 +116,9 @@ export async function runHash(
   config: Config,
   io: HashRunIo,
 ): Promise<number> {
-  const files = await expandMediaPaths(paths);
+  const files = await expandMediaPaths(paths, (dir) =>
+    io.err(`khien hash: warning: ${dir}: no image or video file in this folder`),
+  );
   const options: HashImageOptions = {
     mode: run.mode,
     dihedral: run.dihedral,

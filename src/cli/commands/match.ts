@@ -109,6 +109,22 @@ async function checkReadable(path: string, role: 'bank' | 'query'): Promise<void
   }
 }
 
+/** A non-empty file that is not vPDQ: a PDQ list (an empty file could be either). */
+async function isImageList(path: string): Promise<boolean> {
+  const info = await stat(path).catch(() => null);
+  return info !== null && info.isFile() && info.size > 0;
+}
+
+/** One side holds video hashes and the other image hashes: nothing could match. */
+function mixedSides(videoSide: string, imageSide: string): never {
+  throw new KhienError(
+    'KHIEN_ERR_INVALID_ARGUMENT',
+    `${videoSide} holds vPDQ (video) hashes and ${imageSide} PDQ (image) hashes; ` +
+      'khien match compares videos with videos and images with images',
+    { video: videoSide, image: imageSide },
+  );
+}
+
 function parseDistance(text: string): number {
   const value = /^\d+$/.test(text) ? Number(text) : NaN;
   if (Number.isNaN(value) || value > MAX_SEARCH_DISTANCE) {
@@ -175,7 +191,11 @@ export async function runMatch(
   run: MatchRunOptions,
   io: MatchRunIo,
 ): Promise<MatchSummary> {
-  if ((await isVpdqInput(queryFile)) || (await isVpdqInput(run.against))) {
+  const queryIsVideo = await isVpdqInput(queryFile);
+  const bankIsVideo = await isVpdqInput(run.against);
+  if (queryIsVideo || bankIsVideo) {
+    if (!queryIsVideo && (await isImageList(queryFile))) mixedSides(run.against, queryFile);
+    if (!bankIsVideo && (await isImageList(run.against))) mixedSides(queryFile, run.against);
     const options = run.vpdq ?? vpdqMatchOptions({}, run.maxDistance);
     return runVpdqMatch(queryFile, run.against, options, run.format, io);
   }
