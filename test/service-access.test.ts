@@ -197,10 +197,62 @@ for (const kind of STORE_KINDS) {
       assert.deepEqual([edited.ok, edited.firstBad?.seq], [false, 7]);
       await sql`update audit_log set details = ${orig.rows[0].d} where seq = 7`.execute(db);
       assert.equal((await w.service.verifyAudit(null)).ok, true);
+      const row12 = await sql<
+        Record<string, unknown>
+      >`select * from audit_log where seq = 12`.execute(db);
       await sql`delete from audit_log where seq = 12`.execute(db);
       const cut = await w.service.verifyAudit(null);
       assert.deepEqual([cut.ok, cut.firstBad?.seq], [false, 12]);
-      assert.match(cut.firstBad!.reason, /missing/);
+      assert.equal(cut.firstBad!.reason, 'row 12 is missing (next row is 13)');
+      await db
+        .insertInto('audit_log')
+        .values(row12.rows[0] as never)
+        .execute();
+      assert.equal((await w.service.verifyAudit(null)).ok, true);
+    });
+
+    test('verification while writes land checks the log up to the head it began with', async () => {
+      // A live server appends an audit row per request; rows written during the walk must
+      // not read as rows missing from the end.
+      const pdq = randomPdq();
+      for (let round = 0; round < 5; round++) {
+        const writes = Array.from({ length: 20 }, () =>
+          w.service.match(w.platform, { signals: [{ type: 'pdq', value: pdq }] }),
+        );
+        const [verdict] = await Promise.all([w.service.verifyAudit(null), ...writes]);
+        assert.equal(verdict.ok, true, JSON.stringify(verdict.firstBad));
+      }
+      const all = await w.service.verifyAudit(null);
+      assert.equal(all.ok, true);
+    });
+
+    test('rows cut from the end, and a row appended past the head, are reported', async () => {
+      const db = ts.store.db;
+      const good = await w.service.verifyAudit(null);
+      const last = good.rows;
+      const row = await sql<
+        Record<string, unknown>
+      >`select * from audit_log where seq = ${last}`.execute(db);
+      await sql`delete from audit_log where seq >= ${last - 1}`.execute(db);
+      const cut = await w.service.verifyAudit(null);
+      assert.deepEqual(cut.firstBad, {
+        seq: last - 1,
+        reason: `rows ${last - 1}..${last} are missing from the end`,
+      });
+      // Put back the last row only, renumbered past the head: a row that never moved the head.
+      const back = { ...row.rows[0], seq: last + 5 };
+      await db
+        .insertInto('audit_log')
+        .values(back as never)
+        .execute();
+      await sql`update audit_head set seq = ${last - 2}, hash = (select hash from audit_log where seq = ${last - 2}) where id = 1`.execute(
+        db,
+      );
+      const past = await w.service.verifyAudit(null);
+      assert.deepEqual(past.firstBad, {
+        seq: last + 5,
+        reason: `row ${last + 5} lies past the head (written outside a commit)`,
+      });
     });
   });
 }

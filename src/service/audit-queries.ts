@@ -1,7 +1,7 @@
 /**
  * Reading the audit log: queries by time, organisation and action for auditors, and the chain
- * verification `khien audit verify` runs. Verification walks the whole log in sequence pages
- * and stops at the first row whose sequence, link or hash does not check out.
+ * verification `khien audit verify` runs. Verification walks the log in sequence pages up to
+ * the head and stops at the first row whose sequence, link or hash does not check out.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/database.js';
@@ -37,17 +37,26 @@ export async function queryAuditLog(db: Kysely<Database>, query: AuditQuery): Pr
   return { records, next: rows.length > limit ? records[records.length - 1].seq : null };
 }
 
-/** Walks the chain from the first row; names the first bad one. */
+/**
+ * Walks the chain from the first row to the head as it stood when the walk began, and names
+ * the first bad row. Rows and head are written in one transaction, so every row up to the head
+ * read first is committed and complete: writes that land during the walk (a live server
+ * appends an audit row per request) lie past it and are left for the next verification, not
+ * taken for rows missing from the end. Rows past the head at the end of the walk were not
+ * written through a transaction that moved the head: those are reported.
+ */
 export async function verifyAuditChain(db: Kysely<Database>): Promise<AuditVerification> {
+  const head = await readHead(db);
   let expectedSeq = 1;
   let prev = GENESIS_HASH;
-  for (;;) {
+  while (expectedSeq <= head.seq) {
     const rows = await db
       .selectFrom('audit_log')
       .selectAll()
       .where('seq', '>=', expectedSeq)
+      .where('seq', '<=', head.seq)
       .orderBy('seq')
-      .limit(5000)
+      .limit(PAGE_ROWS)
       .execute();
     for (const r of rows) {
       const seq = Number(r.seq);
@@ -56,7 +65,7 @@ export async function verifyAuditChain(db: Kysely<Database>): Promise<AuditVerif
         rows: expectedSeq - 1,
         firstBad: { seq: Math.min(seq, expectedSeq), reason },
       });
-      if (seq !== expectedSeq) return bad(`row ${expectedSeq} is missing (next row is ${seq})`);
+      if (seq !== expectedSeq) return bad(`${missing(expectedSeq, seq - 1)} (next row is ${seq})`);
       if (r.prev_hash !== prev) return bad(`row ${seq} does not link to row ${seq - 1}`);
       const { hash, ...rest } = r;
       if (auditRowHash({ ...rest, seq }) !== hash)
@@ -64,29 +73,53 @@ export async function verifyAuditChain(db: Kysely<Database>): Promise<AuditVerif
       prev = hash;
       expectedSeq += 1;
     }
-    if (rows.length < 5000) break;
+    if (rows.length < PAGE_ROWS) break;
   }
-  return checkHead(db, expectedSeq - 1, prev);
+  const last = expectedSeq - 1;
+  const broken = (seq: number, reason: string): AuditVerification => ({
+    ok: false,
+    rows: last,
+    firstBad: { seq, reason },
+  });
+  if (last < head.seq) return broken(last + 1, `${missing(last + 1, head.seq)} from the end`);
+  if (head.hash !== prev) return broken(Math.max(last, 1), 'the head does not match the last row');
+  const past = await rowsPastHead(db);
+  if (past !== null)
+    return broken(past, `row ${past} lies past the head (written outside a commit)`);
+  return { ok: true, rows: last, firstBad: null, headHash: prev };
 }
 
-/** The head must name the last row: rows cut off the end leave it pointing past them. */
-async function checkHead(
-  db: Kysely<Database>,
-  last: number,
-  hash: string,
-): Promise<AuditVerification> {
+const PAGE_ROWS = 5000;
+
+function missing(from: number, to: number): string {
+  return from === to ? `row ${from} is missing` : `rows ${from}..${to} are missing`;
+}
+
+async function readHead(db: Kysely<Database>): Promise<{ seq: number; hash: string }> {
   const head = await db
     .selectFrom('audit_head')
     .select(['seq', 'hash'])
     .where('id', '=', 1)
     .executeTakeFirst();
-  if (!head || Number(head.seq) !== last || head.hash !== hash) {
-    const seq = head ? Number(head.seq) : last;
-    const reason =
-      head && Number(head.seq) > last
-        ? `rows ${last + 1}..${seq} are missing`
-        : 'the head does not match';
-    return { ok: false, rows: last, firstBad: { seq: Math.min(seq, last + 1), reason } };
-  }
-  return { ok: true, rows: last, firstBad: null, headHash: hash };
+  return head ? { seq: Number(head.seq), hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
+}
+
+/**
+ * The first row beyond the head, if any. The largest sequence is read before the head: a row
+ * committed by then was committed with a head at least as far, so only a row that never moved
+ * the head can lie past it.
+ */
+async function rowsPastHead(db: Kysely<Database>): Promise<number | null> {
+  const top = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst();
+  const head = await readHead(db);
+  if (top?.seq === null || top?.seq === undefined || Number(top.seq) <= head.seq) return null;
+  const first = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.min('seq').as('seq'))
+    .where('seq', '>', head.seq)
+    .executeTakeFirstOrThrow();
+  return Number(first.seq);
 }
