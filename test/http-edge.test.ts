@@ -45,6 +45,7 @@ class FakeService {
         matches: [],
         allowListed: false,
         suppressed: 0,
+        lowQuality: false,
       })),
     };
   }

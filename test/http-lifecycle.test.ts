@@ -321,8 +321,107 @@ function lifecycle(databaseUrl: string | undefined): void {
     const afterAllow = await matchHashes([{ type: 'pdq', value: near }]);
     assert.deepEqual(
       { ...afterAllow.results[0], matches: afterAllow.results[0].matches.length },
-      { type: 'pdq', value: near, matches: 0, allowListed: true, suppressed: 1 },
+      {
+        type: 'pdq',
+        value: near,
+        quality: null,
+        matches: 0,
+        allowListed: true,
+        suppressed: 1,
+        lowQuality: false,
+      },
     );
+  });
+
+  test('an upload is one file: an allow-list hit on its PDQ suppresses its digest matches', async () => {
+    const bytes = fixtureImage(UNRELATED);
+    const md5 = createHash('md5').update(bytes).digest('hex');
+    const add = async (bankId: string, signals: object[]) => {
+      const entry = await w.call(
+        'POST',
+        `/v1/banks/${bankId}/entries`,
+        { key: w.hotline.contributor, json: { signals } },
+        201,
+      );
+      await review(entry.id, w.policeReviewer);
+      return review(entry.id, w.ngoReviewer);
+    };
+    const byMd5 = await add(w.bankId, [{ type: 'md5', value: md5 }]);
+    const before = await matchUpload(UNRELATED);
+    const md5Result = () => before.results.find((r) => r.type === 'md5')!;
+    assert.deepEqual(
+      md5Result().matches.map((m) => m.entryId),
+      [byMd5.id],
+    );
+
+    const pdq = refs.get(UNRELATED)!;
+    await add(w.allowBankId, [{ type: 'pdq', value: pdq.hash, quality: pdq.quality }]);
+    const after = await matchUpload(UNRELATED);
+    assert.deepEqual(
+      after.results.map((r) => [r.type, r.matches.length, r.allowListed, r.suppressed]),
+      [
+        ['pdq', 0, true, 0],
+        ['md5', 0, true, 1],
+        ['sha1', 0, true, 0],
+        ['sha256', 0, true, 0],
+      ],
+    );
+    // Sent as separate hashes, the MD5 is its own query: the PDQ's allow-list hit does not
+    // reach it.
+    const separate = await matchHashes([
+      { type: 'pdq', value: pdq.hash },
+      { type: 'md5', value: md5 },
+    ]);
+    assert.deepEqual(
+      separate.results.map((r) => [r.allowListed, r.matches.map((m) => m.entryId)]),
+      [
+        [true, []],
+        [false, [byMd5.id]],
+      ],
+    );
+  });
+
+  test("a PDQ query below the bank's minimum quality is not matched, and says so", async () => {
+    // A flat picture: the contributor claimed quality 90 for its hash, which the bank cannot
+    // check; the upload's own quality is 0.
+    const flat = refs.get('edge/flat-grey.png')!;
+    assert.equal(flat.quality, 0, 'fixture precondition');
+    const entry = await w.call(
+      'POST',
+      `/v1/banks/${w.bankId}/entries`,
+      {
+        key: w.hotline.contributor,
+        json: { signals: [{ type: 'pdq', value: flat.hash, quality: 90 }] },
+      },
+      201,
+    );
+    await review(entry.id, w.policeReviewer);
+    await review(entry.id, w.ngoReviewer);
+
+    const upload = (await matchUpload('edge/flat-grey.png')).results.find((r) => r.type === 'pdq')!;
+    assert.deepEqual(
+      [upload.value, upload.quality, upload.matches, upload.lowQuality],
+      [flat.hash, 0, [], true],
+    );
+    const low = await matchHashes([{ type: 'pdq', value: flat.hash, quality: 49 }]);
+    assert.deepEqual([low.results[0].matches, low.results[0].lowQuality], [[], true]);
+    const good = await matchHashes([{ type: 'pdq', value: flat.hash, quality: 50 }]);
+    assert.deepEqual(
+      [good.results[0].matches.map((m) => m.entryId), good.results[0].lowQuality],
+      [[entry.id], false],
+    );
+    const unknown = await matchHashes([{ type: 'pdq', value: flat.hash }]);
+    assert.deepEqual(
+      [unknown.results[0].quality, unknown.results[0].matches.map((m) => m.entryId)],
+      [null, [entry.id]],
+    );
+    const onDigest = await send(w.server.app, 'POST', '/v1/match', {
+      key: w.platformMatcher,
+      json: { signals: [{ type: 'md5', value: 'ab'.repeat(16), quality: 90 }] },
+    });
+    assert.equal(onDigest.statusCode, 400);
+    assert.equal(onDigest.json().error.code, 'KHIEN_ERR_INVALID_ARGUMENT');
+    assert.match(onDigest.json().error.message, /quality belongs to PDQ signals only/);
   });
 
   test('a false-positive report disputes the entry: it stops matching until resolved', async () => {
@@ -471,7 +570,7 @@ function lifecycle(databaseUrl: string | undefined): void {
       200,
     );
     const main = stats.entriesByBank.find((b) => b.bankId === w.bankId)!;
-    assert.deepEqual(main.byStatus, { confirmed: 2, deleted: 1 });
+    assert.deepEqual(main.byStatus, { confirmed: 4, deleted: 1 }); // 2 from the allow and quality tests
     assert.ok(stats.matchesByBank.find((b) => b.bankId === w.bankId)!.hits >= 8);
   });
 

@@ -7,6 +7,7 @@
 import { parsePdqHex, type PdqHash } from '../core/pdq/pdq-hash.js';
 import {
   applyMatchPolicy,
+  suppressAcrossMedia,
   type BankMatchPolicy,
   type CandidateHit,
 } from '../core/policy/match-policy.js';
@@ -33,10 +34,12 @@ import type {
   Verdicts,
 } from './types.js';
 
-/** One query: a signal, and for an image's PDQ its dihedral variants. */
+/** One query: a signal, and for an image's PDQ its dihedral variants and quality. */
 interface Query {
   readonly type: SignalType;
   readonly value: string;
+  /** PDQ quality: computed from an upload, or sent by the caller; null when unknown. */
+  readonly quality: number | null;
   readonly variants?: readonly string[];
 }
 
@@ -66,8 +69,10 @@ export class Matching {
         { max: this.ctx.config.maxBatchSize, got: signals.length },
       );
     }
-    const queries = signals.map((s, i) => normaliseSignal({ type: s?.type, value: s?.value }, i));
-    return this.run(actor, queries);
+    const queries = signals.map((s, i) =>
+      normaliseSignal({ type: s?.type, value: s?.value, quality: s?.quality }, i),
+    );
+    return this.run(actor, queries, false);
   }
 
   async matchImage(actor: Actor, input: MatchImageInput): Promise<MatchResult> {
@@ -76,12 +81,16 @@ export class Matching {
     if (!hash)
       throw new KhienError('KHIEN_ERR_INTERNAL', 'image hashing is not available in this process');
     const h = await hash(input.image, { dihedral: true });
-    return this.run(actor, [
-      { type: 'pdq', value: h.pdq, variants: h.dihedral ?? [h.pdq] },
-      { type: 'md5', value: h.md5 },
-      { type: 'sha1', value: h.sha1 },
-      { type: 'sha256', value: h.sha256 },
-    ]);
+    return this.run(
+      actor,
+      [
+        { type: 'pdq', value: h.pdq, quality: h.quality, variants: h.dihedral ?? [h.pdq] },
+        { type: 'md5', value: h.md5, quality: null },
+        { type: 'sha1', value: h.sha1, quality: null },
+        { type: 'sha256', value: h.sha256, quality: null },
+      ],
+      true,
+    );
   }
 
   async feedback(
@@ -167,7 +176,12 @@ export class Matching {
     }
   }
 
-  private async run(actor: Actor, queries: readonly Query[]): Promise<MatchResult> {
+  /** `oneMedia`: the queries are signals of one file (an upload), not separate hashes. */
+  private async run(
+    actor: Actor,
+    queries: readonly Query[],
+    oneMedia: boolean,
+  ): Promise<MatchResult> {
     if (!this.isReady()) {
       throw new KhienError(
         'KHIEN_ERR_NOT_READY',
@@ -177,9 +191,10 @@ export class Matching {
     const banks = await this.visibleBanks(actor);
     const maxDistance = Math.max(0, ...[...banks.values()].map((b) => b.pdqMaxDistance));
     const candidates = await Promise.all(queries.map((q) => this.candidates(q, maxDistance)));
-    const perQuery = queries.map((q, i) =>
-      applyMatchPolicy(candidates[i], banks, q.type === 'pdq'),
+    const outcomes = queries.map((q, i) =>
+      applyMatchPolicy(candidates[i], banks, q.type === 'pdq', q.quality),
     );
+    const perQuery = oneMedia ? suppressAcrossMedia(outcomes) : outcomes;
     const entries = await this.hitEntries(perQuery.flatMap((p) => p.kept.map((h) => h.signalId)));
 
     const at = this.ctx.now();
@@ -198,9 +213,11 @@ export class Matching {
       return {
         type: q.type,
         value: q.value,
+        ...(q.type === 'pdq' ? { quality: q.quality } : {}),
         matches,
         allowListed: perQuery[i].allowListed,
         suppressed: perQuery[i].suppressed,
+        lowQuality: perQuery[i].lowQuality,
       };
     });
 

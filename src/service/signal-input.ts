@@ -55,6 +55,13 @@ function describeBadHex(value: unknown, want: number): string {
 function quality(input: SignalInput, where: string, index: number): number | null {
   if (input.quality === undefined || input.quality === null) return null;
   const q = input.quality;
+  if (input.type !== 'pdq') {
+    throw new KhienError(
+      'KHIEN_ERR_INVALID_ARGUMENT',
+      `${where}.quality belongs to PDQ signals only; a ${input.type} digest has none`,
+      { index },
+    );
+  }
   if (!Number.isInteger(q) || q < 0 || q > 100) {
     throw new KhienError(
       'KHIEN_ERR_INVALID_ARGUMENT',

@@ -280,10 +280,17 @@ export interface MatchHit {
 export interface QueryResult {
   readonly type: SignalType;
   readonly value: string;
+  /** PDQ queries: the quality computed from the upload or sent with the hash, else null. */
+  readonly quality?: number | null;
   readonly matches: readonly MatchHit[];
-  /** True when an allow-list entry matched, suppressing `suppressed` positive matches. */
+  /**
+   * True when an allow-list entry matched, suppressing `suppressed` positive matches (for an
+   * upload: an allow-list match on any of its signals suppresses the matches of all).
+   */
   readonly allowListed: boolean;
   readonly suppressed: number;
+  /** The PDQ quality is below the minimum of a bank it came within distance of: not matched. */
+  readonly lowQuality: boolean;
 }
 
 export interface MatchResult {

@@ -10,6 +10,15 @@ export const QUERY_SIGNAL = z
   .object({
     type: SIGNAL_TYPE,
     value: z.string().max(200).describe('Hex digest: PDQ 64 digits, MD5 32, SHA-1 40, SHA-256 64.'),
+    quality: z
+      .number()
+      .int()
+      .min(0)
+      .max(100)
+      .optional()
+      .describe(
+        "PDQ only: the quality the hasher computed. A query below a bank's minimum quality is not matched against it.",
+      ),
   })
   .strict();
 
@@ -43,9 +52,22 @@ export const MATCH_RESULT = z.object({
     z.object({
       type: SIGNAL_TYPE,
       value: z.string(),
+      quality: z
+        .number()
+        .int()
+        .nullable()
+        .optional()
+        .describe('PDQ queries: the quality computed from the upload or sent; null if unknown.'),
       matches: z.array(MATCH_HIT),
-      allowListed: z.boolean().describe('An allow-list entry matched and suppressed matches.'),
+      allowListed: z
+        .boolean()
+        .describe(
+          'An allow-list entry matched and suppressed matches (for an upload: on any of its signals).',
+        ),
       suppressed: z.number().int(),
+      lowQuality: z
+        .boolean()
+        .describe("The PDQ quality is below a bank's minimum: not matched against that bank."),
     }),
   ),
 });
