@@ -76,12 +76,28 @@ for (const kind of STORE_KINDS) {
       await w.service.revokeKey(w.admin, made.info.id);
       await rejectsWith(w.service.authenticate(made.key, 'r2'), 'KHIEN_ERR_KEY_REVOKED');
 
-      const past = await w.service.createKey(w.admin, {
+      await assert.rejects(
+        w.service.createKey(w.admin, {
+          orgId: w.orgs.platform,
+          roles: ['matcher'],
+          expiresAt: '2020-01-01T00:00:00Z',
+        }),
+        (err: { code?: string; message?: string }) =>
+          err.code === 'KHIEN_ERR_INVALID_ARGUMENT' &&
+          err.message!.startsWith('expiresAt must lie in the future, got 2020-01-01T00:00:00.000Z'),
+      );
+      const soon = await w.service.createKey(w.admin, {
         orgId: w.orgs.platform,
         roles: ['matcher'],
-        expiresAt: '2020-01-01T00:00:00Z',
+        expiresAt: new Date(Date.now() + 60_000).toISOString(),
       });
-      await rejectsWith(w.service.authenticate(past.key, 'r3'), 'KHIEN_ERR_KEY_EXPIRED');
+      await w.service.authenticate(soon.key, 'r3');
+      w.advance(61_000);
+      try {
+        await rejectsWith(w.service.authenticate(soon.key, 'r4'), 'KHIEN_ERR_KEY_EXPIRED');
+      } finally {
+        w.advance(-61_000);
+      }
       const listed = await w.service.listKeys(w.admin, { orgId: w.orgs.platform });
       assert.ok(listed.every((k) => !JSON.stringify(k).includes(made.key.split('_')[2])));
       await rejectsWith(

@@ -130,14 +130,24 @@ for (const { kind, lane } of RUNS) {
         w.service.disableEntry(w.hotline, e.id, { reason: 'x' }),
         'KHIEN_ERR_ROLE_MISSING',
       );
-      const past = new Date(Date.now() - 1000).toISOString();
-      const off = await w.service.disableEntry(w.authority, e.id, {
-        reason: 'court order',
-        until: past,
-      });
+      await rejectsWith(
+        w.service.disableEntry(w.authority, e.id, {
+          reason: 'court order',
+          until: new Date(Date.now() - 1000).toISOString(),
+        }),
+        'KHIEN_ERR_INVALID_ARGUMENT',
+      );
+      const until = new Date(Date.now() + 60_000).toISOString();
+      const off = await w.service.disableEntry(w.authority, e.id, { reason: 'court order', until });
       assert.deepEqual([off.status, off.disabledReason], ['disabled', 'court order']);
       assert.equal((await matchPdq(w.platform, pdq)).results[0].matches.length, 0);
-      assert.ok((await w.service.expireDisabled()) >= 1);
+      assert.equal(await w.service.expireDisabled(), 0, 'not yet due');
+      w.advance(61_000);
+      try {
+        assert.ok((await w.service.expireDisabled()) >= 1);
+      } finally {
+        w.advance(-61_000);
+      }
       assert.equal((await matchPdq(w.platform, pdq)).results[0].matches.length, 1);
 
       const gone = await w.service.deleteEntry(w.authority, e.id, { reason: 'withdrawn' });
@@ -158,7 +168,7 @@ for (const { kind, lane } of RUNS) {
         detail.transitions.map((t) => t.to),
         ['pending', 'confirmed', 'disabled', 'confirmed', 'deleted'],
       );
-      assert.equal(detail.transitions[2].until, past);
+      assert.equal(detail.transitions[2].until, until);
     });
 
     test('a reviewer reject disputes a pending entry; it never matches', async () => {
@@ -198,6 +208,28 @@ for (const { kind, lane } of RUNS) {
       await rejectsWith(
         w.service.contribute(w.authority, { ...sig(randomPdq(), 90), bankId: 'bank_nope' }),
         'KHIEN_ERR_BANK_NOT_FOUND',
+      );
+      const twice = randomPdq();
+      await assert.rejects(
+        w.service.contribute(w.authority, {
+          bankId: w.bank.id,
+          signals: [
+            { type: 'pdq', value: twice, quality: 90 },
+            { type: 'md5', value: 'ab'.repeat(16) },
+            { type: 'pdq', value: twice.toUpperCase(), quality: 80 },
+          ],
+        }),
+        (err: { code?: string; message?: string }) =>
+          err.code === 'KHIEN_ERR_INVALID_ARGUMENT' &&
+          err.message ===
+            'signals[2] repeats signals[0] (the same pdq value); give each signal once',
+      );
+      await rejectsWith(
+        w.service.contribute(w.authority, {
+          bankId: w.bank.id,
+          signals: [{ type: 'md5', value: 'ab'.repeat(16), quality: 90 }],
+        }),
+        'KHIEN_ERR_INVALID_ARGUMENT',
       );
       await rejectsWith(
         w.service.contribute(w.authority, {

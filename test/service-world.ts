@@ -25,6 +25,8 @@ export interface World {
   readonly auditor: Actor;
   readonly bank: Bank;
   readonly orgs: Record<string, string>;
+  /** Moves the service's clock (not the machine's) by `ms`. */
+  readonly advance: (ms: number) => void;
 }
 
 export function testConfig(overrides: Record<string, unknown> = {}) {
@@ -39,8 +41,10 @@ export async function makeWorld(
     searchOffload?: PdqSearchOffload;
   } = {},
 ): Promise<World> {
+  let offsetMs = 0;
   const service = new KhienService({
     store,
+    now: () => new Date(Date.now() + offsetMs),
     config: testConfig(opts.config),
     hashImage: opts.hashImage,
     searchOffload: opts.searchOffload,
@@ -74,7 +78,13 @@ export async function makeWorld(
     viewers: [orgs.hotline, orgs.ngo],
     contributors: [orgs.hotline],
   });
-  return { service, admin, authority, hotline, ngo, platform, outsider, auditor, bank, orgs };
+  const advance = (ms: number) => {
+    offsetMs += ms;
+  };
+  return {
+    ...{ service, admin, authority, hotline, ngo, platform, outsider, auditor, bank, orgs },
+    advance,
+  };
 }
 
 /** A random PDQ hex. */

@@ -136,7 +136,7 @@ export class Entries {
     requireRole(actor, 'curator');
     return this.transition(actor, entryId, event, {
       reason,
-      until: checkTime(until, 'until'),
+      until: checkTime(until, 'until', this.ctx.now()),
       authorise: (bank) => requireBankOwner(actor, bank),
     });
   }

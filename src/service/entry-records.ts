@@ -47,6 +47,7 @@ export function checkNewEntry(
   }
   const normal = signals.map((s, i) => normaliseSignal(s, i));
   normal.forEach((s, i) => checkQuality(s, bank.policy.minQuality, i));
+  refuseRepeats(normal);
   if (note !== undefined && (typeof note !== 'string' || note.length > 4000)) {
     throw new KhienError(
       'KHIEN_ERR_INVALID_ARGUMENT',
@@ -67,6 +68,23 @@ export function checkNewEntry(
     source,
     externalId,
   };
+}
+
+/** One entry is one piece of media: the same signal twice in it would match twice. */
+function refuseRepeats(signals: readonly NormalSignal[]): void {
+  const seen = new Map<string, number>();
+  signals.forEach((s, i) => {
+    const key = `${s.type}:${s.value}`;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new KhienError(
+        'KHIEN_ERR_INVALID_ARGUMENT',
+        `signals[${i}] repeats signals[${first}] (the same ${s.type} value); give each signal once`,
+        { index: i, repeats: first, type: s.type },
+      );
+    }
+    seen.set(key, i);
+  });
 }
 
 /** Facts with defaults applied, or KHIEN_ERR_FACTS_INVALID naming the field. */

@@ -138,7 +138,7 @@ export class Parties {
   async createKey(actor: Actor, input: CreateKeyInput): Promise<CreatedKey> {
     requireRole(actor, 'admin');
     const roles = checkRoles(input.roles);
-    const expiresAt = checkTime(input.expiresAt ?? null, 'expiresAt');
+    const expiresAt = checkTime(input.expiresAt ?? null, 'expiresAt', this.ctx.now());
     const name = input.name === undefined ? roles.join('+') : checkName(input.name, 'key name');
     return inWriteTransaction(this.ctx.store, this.ctx.now(), async (tx) => {
       const org = await tx.trx
@@ -290,8 +290,12 @@ function checkRoles(roles: unknown): string[] {
   return [...new Set(roles as string[])];
 }
 
-/** An ISO 8601 time normalised to the stored form, or null. */
-export function checkTime(value: string | null | undefined, what: string): string | null {
+/** An ISO 8601 time normalised to the stored form, or null; with `after`, later than it. */
+export function checkTime(
+  value: string | null | undefined,
+  what: string,
+  after?: string,
+): string | null {
   if (value === null || value === undefined) return null;
   const t = typeof value === 'string' ? Date.parse(value) : NaN;
   if (Number.isNaN(t)) {
@@ -300,5 +304,13 @@ export function checkTime(value: string | null | undefined, what: string): strin
       `${what} must be an ISO 8601 time, got ${JSON.stringify(value)}`,
     );
   }
-  return new Date(t).toISOString();
+  const iso = new Date(t).toISOString();
+  if (after !== undefined && iso <= after) {
+    throw new KhienError(
+      'KHIEN_ERR_INVALID_ARGUMENT',
+      `${what} must lie in the future, got ${iso} (now ${after})`,
+      { [what]: iso, now: after },
+    );
+  }
+  return iso;
 }
