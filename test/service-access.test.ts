@@ -188,6 +188,12 @@ for (const kind of STORE_KINDS) {
         [w.orgs.platform],
       );
       assert.deepEqual(own.entriesByBank, []);
+      await rejectsWith(
+        w.service.statistics(w.admin, { from: '2026-02-01', to: '2026-01-31' }),
+        'KHIEN_ERR_INVALID_ARGUMENT',
+      );
+      const oneDay = await w.service.statistics(w.admin, { from: '2026-01-31', to: '2026-01-31' });
+      assert.deepEqual(oneDay.matchesByCaller, []);
     });
 
     test('the audit log records writes and reads; the chain catches an edit and a deletion', async () => {

@@ -134,6 +134,13 @@ export class Matching {
 
   async statistics(actor: Actor, input: StatisticsInput): Promise<Statistics> {
     requireRole(actor, 'admin', 'auditor', 'curator', 'matcher');
+    if (input.from !== undefined && input.to !== undefined && input.from > input.to) {
+      throw new KhienError(
+        'KHIEN_ERR_INVALID_ARGUMENT',
+        `from (${input.from}) lies after to (${input.to}): the range is empty`,
+        { from: input.from, to: input.to },
+      );
+    }
     await this.ctx.recorder.flush();
     const all = actor.roles.includes('admin') || actor.roles.includes('auditor');
     const owned = new Set(
