@@ -98,6 +98,25 @@ for (const kind of STORE_KINDS) {
       } finally {
         w.advance(-61_000);
       }
+      // The last live admin key cannot be revoked: no one could manage keys after it.
+      const second = await w.service.createKey(w.admin, {
+        orgId: w.orgs.authority,
+        roles: ['admin'],
+      });
+      await w.service.revokeKey(w.admin, second.info.id);
+      await rejectsWith(w.service.revokeKey(w.admin, w.admin.keyId), 'KHIEN_ERR_LAST_ADMIN_KEY');
+      const third = await w.service.createKey(w.admin, {
+        orgId: w.orgs.authority,
+        roles: ['admin'],
+        expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      });
+      w.advance(61_000); // an expired admin key does not count
+      try {
+        await rejectsWith(w.service.revokeKey(w.admin, w.admin.keyId), 'KHIEN_ERR_LAST_ADMIN_KEY');
+      } finally {
+        w.advance(-61_000);
+      }
+      await w.service.revokeKey(w.admin, third.info.id);
       const listed = await w.service.listKeys(w.admin, { orgId: w.orgs.platform });
       assert.ok(listed.every((k) => !JSON.stringify(k).includes(made.key.split('_')[2])));
       await rejectsWith(

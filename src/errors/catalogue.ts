@@ -178,6 +178,11 @@ export const ERROR_CATALOGUE = {
     status: 409,
     description: 'An organisation or bank with that name already exists.',
   },
+  KHIEN_ERR_LAST_ADMIN_KEY: {
+    status: 409,
+    description:
+      'The key is the last live admin key: revoking it would leave no one able to manage keys. Create another admin key first.',
+  },
   KHIEN_ERR_ALREADY_BOOTSTRAPPED: {
     status: 409,
     description: 'Bootstrap runs only on an empty database; this one already has organisations.',

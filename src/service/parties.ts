@@ -5,7 +5,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { KhienError } from '../errors/index.js';
-import type { ApiKeysTable } from '../store/database.js';
+import type { Transaction } from 'kysely';
+import type { ApiKeysTable, Database } from '../store/database.js';
 import { generateKey, parseKey, secretMatches } from './api-keys.js';
 import { requireRole } from './authorisation.js';
 import { newId } from './ids.js';
@@ -178,6 +179,7 @@ export class Parties {
         .executeTakeFirst();
       if (!row)
         throw new KhienError('KHIEN_ERR_KEY_NOT_FOUND', `no API key has id ${keyId}`, { keyId });
+      if (row.revoked_at === null) await refuseLastAdmin(tx.trx, row, tx.at);
       const revokedAt = row.revoked_at ?? tx.at;
       await tx.trx
         .updateTable('api_keys')
@@ -288,6 +290,31 @@ function checkRoles(roles: unknown): string[] {
     );
   }
   return [...new Set(roles as string[])];
+}
+
+/**
+ * Refuses to revoke the last live admin key. Bootstrap runs only on an empty database, so with
+ * no admin key left no one could create or revoke keys again short of editing the store.
+ */
+async function refuseLastAdmin(
+  trx: Transaction<Database>,
+  row: { id: string; roles: string },
+  now: string,
+): Promise<void> {
+  if (!row.roles.split(',').includes('admin')) return;
+  const live = await trx
+    .selectFrom('api_keys')
+    .select(['id', 'roles'])
+    .where('revoked_at', 'is', null)
+    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .where('id', '!=', row.id)
+    .execute();
+  if (live.some((k) => k.roles.split(',').includes('admin'))) return;
+  throw new KhienError(
+    'KHIEN_ERR_LAST_ADMIN_KEY',
+    `key ${row.id} is the last live admin key; create another admin key before revoking it`,
+    { keyId: row.id },
+  );
 }
 
 /** An ISO 8601 time normalised to the stored form, or null; with `after`, later than it. */
