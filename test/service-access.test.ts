@@ -127,6 +127,18 @@ for (const kind of STORE_KINDS) {
         w.service.createOrganisation(w.admin, { name: 'ngo', kind: 'ngo' }),
         'KHIEN_ERR_ALREADY_EXISTS',
       );
+      // Case and Unicode composition do not make a new name; accents do.
+      for (const name of ['NGO', 'bộ công an'.normalize('NFD'), 'BỘ CÔNG AN']) {
+        await rejectsWith(
+          w.service.createOrganisation(w.admin, { name, kind: 'ngo' }),
+          'KHIEN_ERR_ALREADY_EXISTS',
+        );
+      }
+      const other = await w.service.createOrganisation(w.admin, {
+        name: 'Bo Cong an',
+        kind: 'ngo',
+      });
+      assert.equal(other.name, 'Bo Cong an');
     });
 
     test('an allow-list match suppresses positive matches of the same query', async () => {

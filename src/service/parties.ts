@@ -207,19 +207,20 @@ export class Parties {
     return fresh;
   }
 
+  /**
+   * Names are unique whatever their case or Unicode composition ("National hotline" and
+   * "national HOTLINE" are one organisation); accents still count ("Bộ" is not "Bo"). The
+   * table holds tens of rows, so the comparison is done here rather than in two SQL dialects.
+   */
   private async insertOrganisation(tx: WriteTx, name: string, kind: string): Promise<Organisation> {
-    const taken = await tx.trx
-      .selectFrom('organisations')
-      .select('id')
-      .where('name', '=', name)
-      .executeTakeFirst();
+    const fold = (n: string) => n.normalize('NFC').toLocaleLowerCase('vi');
+    const all = await tx.trx.selectFrom('organisations').select(['id', 'name']).execute();
+    const taken = all.find((o) => fold(o.name) === fold(name));
     if (taken) {
       throw new KhienError(
         'KHIEN_ERR_ALREADY_EXISTS',
-        `an organisation named ${JSON.stringify(name)} exists`,
-        {
-          id: taken.id,
-        },
+        `an organisation named ${JSON.stringify(taken.name)} exists`,
+        { id: taken.id },
       );
     }
     const row = { id: newId('org'), name, kind, created_at: tx.at };
