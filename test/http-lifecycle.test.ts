@@ -435,6 +435,27 @@ function lifecycle(databaseUrl: string | undefined): void {
     );
     assert.deepEqual(feedback, { matchId, entryId: byHash.id, entryStatus: 'disputed' });
     assert.deepEqual((await matchHashes(query)).results[0].matches, []);
+    // A repeat changes nothing but is audited like the first report.
+    const again = await w.call(
+      'POST',
+      `/v1/matches/${matchId}/feedback`,
+      { key: w.platformMatcher, json: { kind: 'false_positive' } },
+      200,
+    );
+    assert.equal(again.entryStatus, 'disputed');
+    const audited: AuditPage = await w.call(
+      'GET',
+      '/v1/audit?action=match.feedback',
+      { key: w.hotline.auditor },
+      200,
+    );
+    assert.deepEqual(
+      audited.records.map((r) => [r.subject, r.orgId, r.details.entryStatus]),
+      [
+        [matchId, w.orgs.platform, 'disputed'],
+        [matchId, w.orgs.platform, 'disputed'],
+      ],
+    );
 
     const others = await send(w.server.app, 'POST', `/v1/matches/${matchId}/feedback`, {
       key: w.outsiderMatcher,

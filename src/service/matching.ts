@@ -18,6 +18,7 @@ import type { Entries } from './entries.js';
 import { newId } from './ids.js';
 import type { ServiceContext } from './service-context.js';
 import { normaliseSignal } from './signal-input.js';
+import { inWriteTransaction } from './write-transaction.js';
 import type {
   Actor,
   MatchFeedbackInput,
@@ -124,11 +125,20 @@ export class Matching {
     const reason =
       `false positive reported by ${actor.orgId} on match ${matchId}: ${input.reason ?? ''}`.trim();
     const status = await this.disputeIfConfirmed(actor, event.entry_id, reason);
-    await this.ctx.store.db
-      .updateTable('match_events')
-      .set({ feedback: input.kind })
-      .where('id', '=', matchId)
-      .execute();
+    // Audited every time, repeats too: the dispute itself is audited only when it happens.
+    await inWriteTransaction(this.ctx.store, this.ctx.now(), async (tx) => {
+      await tx.trx
+        .updateTable('match_events')
+        .set({ feedback: input.kind })
+        .where('id', '=', matchId)
+        .execute();
+      tx.audit({
+        actor,
+        action: 'match.feedback',
+        subject: matchId,
+        details: { entryId: event.entry_id, kind: input.kind, entryStatus: status },
+      });
+    });
     return { matchId, entryId: event.entry_id, entryStatus: status };
   }
 
