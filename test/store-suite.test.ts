@@ -1,11 +1,19 @@
 // The store suite, run on SQLite and PostgreSQL alike: migrations are idempotent, foreign keys
 // hold, concurrent writers keep the audit chain intact, reads inside a write transaction do not
 // deadlock the single SQLite connection, a second process's changes reach the match engine,
-// and verdicts of an older rule-set version are re-derived on start.
+// verdicts of an older rule-set version are re-derived on start, and ids and counters past
+// 2^31 round-trip as numbers (64-bit columns on both dialects; PostgreSQL stores made before
+// that migration upgrade). Opening a store that is missing, not a directory or not a database
+// is a coded error naming the path.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from 'kysely';
-import { STORE_KINDS, type TestStore } from './store-factory.js';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { POSTGRES, PG_URL, STORE_KINDS, type TestStore } from './store-factory.js';
 import { makeWorld, randomPdq, SEXUAL_FACTS, testConfig, type World } from './service-world.js';
 import { openStore } from '../src/store/open-store.js';
 import { inWriteTransaction } from '../src/service/write-transaction.js';
@@ -13,6 +21,11 @@ import { verifyAuditChain } from '../src/service/audit-queries.js';
 import { BankDirectory } from '../src/service/bank-directory.js';
 import { KhienService } from '../src/service/khien-service.js';
 import { VERDICT_RULES_VERSION } from '../src/core/policy/verdict-rules.js';
+import { migrationProvider } from '../src/store/migrations.js';
+import { isKhienError } from '../src/errors/index.js';
+
+/** Past the 32-bit `integer` ceiling (2^31 - 1): where PostgreSQL's `integer` columns stop. */
+const PAST_INT32 = 2 ** 31 + 5;
 
 for (const kind of STORE_KINDS) {
   describe(`store on ${kind.name}`, async () => {
@@ -114,8 +127,230 @@ for (const kind of STORE_KINDS) {
       assert.equal(m.results[0].matches[0].entryId, e.id);
       await fresh.stop();
     });
+
+    test('audit seqs, signal ids and match records past 2^31 round-trip as numbers', async () => {
+      const big = await kind.open();
+      const bw = await makeWorld(big.store);
+      try {
+        const db = big.store.db;
+        await db.updateTable('audit_head').set({ seq: PAST_INT32 }).where('id', '=', 1).execute();
+        await setSignalSequence(big, PAST_INT32 + 10);
+        const pdq = randomPdq();
+        const e = await bw.service.contribute(bw.authority, {
+          bankId: bw.bank.id,
+          signals: [{ type: 'pdq', value: pdq, quality: 90 }],
+          facts: SEXUAL_FACTS,
+        });
+        await bw.service.review(bw.hotline, e.id, { decision: 'confirm' });
+        await bw.service.review(bw.ngo, e.id, { decision: 'confirm' });
+        const m = await bw.service.match(bw.platform, { signals: [{ type: 'pdq', value: pdq }] });
+        assert.equal(m.results[0].matches[0].entryId, e.id);
+
+        const signal = await db
+          .selectFrom('signals')
+          .select('id')
+          .where('entry_id', '=', e.id)
+          .executeTakeFirstOrThrow();
+        assert.strictEqual(signal.id, PAST_INT32 + 11);
+        const event = await db
+          .selectFrom('match_events')
+          .select('signal_id')
+          .where('entry_id', '=', e.id)
+          .executeTakeFirstOrThrow();
+        assert.strictEqual(event.signal_id, PAST_INT32 + 11);
+        const head = await db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow();
+        assert.equal(typeof head.seq, 'number');
+        assert.ok(head.seq > PAST_INT32 + 3, String(head.seq));
+        const audit = await bw.service.queryAudit(bw.auditor, { afterSeq: PAST_INT32 });
+        assert.deepEqual(
+          audit.records.map((r) => r.seq),
+          Array.from({ length: head.seq - PAST_INT32 }, (_, i) => PAST_INT32 + 1 + i),
+        );
+      } finally {
+        await bw.service.stop();
+        await big.cleanup();
+      }
+    });
   });
 }
+
+/** Makes the next signal id `next + 1` (PostgreSQL's sequence, SQLite's AUTOINCREMENT row). */
+async function setSignalSequence(ts: TestStore, next: number): Promise<void> {
+  if (ts.store.dialect === 'postgres') {
+    await sql`select setval(pg_get_serial_sequence('signals', 'id'), ${next})`.execute(ts.store.db);
+  } else {
+    await sql`delete from sqlite_sequence where name = 'signals'`.execute(ts.store.db);
+    await sql`insert into sqlite_sequence (name, seq) values ('signals', ${next})`.execute(
+      ts.store.db,
+    );
+  }
+}
+
+/** Columns that grow with traffic or with the banks: 64-bit on PostgreSQL (migration 0002). */
+const PG_BIGINT_COLUMNS = [
+  'audit_log.seq',
+  'audit_head.seq',
+  'signals.id',
+  'entry_transitions.id',
+  'match_events.signal_id',
+  'match_counters.queries',
+  'match_counters.hits',
+  'import_jobs.bytes_done',
+  'import_jobs.lines_done',
+  'import_jobs.committed',
+];
+
+async function pgColumnTypes(db: Kysely<unknown>): Promise<Record<string, string>> {
+  const cols = await sql<{ name: string; data_type: string }>`
+    select table_name || '.' || column_name as name, data_type from information_schema.columns
+    where table_schema = current_schema()`.execute(db);
+  const seqs = await sql<{ name: string; data_type: string }>`
+    select sequence_name as name, data_type from information_schema.sequences
+    where sequence_schema = current_schema()`.execute(db);
+  return Object.fromEntries([...cols.rows, ...seqs.rows].map((r) => [r.name, r.data_type]));
+}
+
+function assertBigint(types: Record<string, string>): void {
+  for (const name of [...PG_BIGINT_COLUMNS, 'signals_id_seq', 'entry_transitions_id_seq']) {
+    assert.equal(types[name], 'bigint', name);
+  }
+}
+
+test('PostgreSQL: ids and counters are bigint, read as numbers; int8 past 2^53 is refused', async (t) => {
+  const skip = await POSTGRES.skip();
+  if (skip) return t.skip(skip);
+  const ts = await POSTGRES.open();
+  try {
+    assertBigint(await pgColumnTypes(ts.store.db as Kysely<unknown>));
+    const safe = await sql<{ n: unknown }>`select ${String(2 ** 53 - 1)}::bigint as n`.execute(
+      ts.store.db,
+    );
+    assert.strictEqual(safe.rows[0].n, Number.MAX_SAFE_INTEGER);
+    await assert.rejects(
+      sql`select 9007199254740993::bigint as n`.execute(ts.store.db),
+      (err) => isKhienError(err, 'KHIEN_ERR_INTERNAL') && /9007199254740993/.test(err.message),
+    );
+  } finally {
+    await ts.cleanup();
+  }
+});
+
+test('PostgreSQL: a store made by the first migration upgrades to bigint and keeps its rows', async (t) => {
+  const skip = await POSTGRES.skip();
+  if (skip) return t.skip(skip);
+  const schema = `khien_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const pool = new pg.Pool({ connectionString: PG_URL, options: `-c search_path=${schema}` });
+  const old = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    const migrator = new Migrator({
+      db: old,
+      provider: migrationProvider('postgres'),
+      migrationTableSchema: schema,
+    });
+    assert.equal((await migrator.migrateTo('0001_initial')).error, undefined);
+    await sql`update audit_head set seq = 41, hash = ${'a'.repeat(64)}`.execute(old);
+    assert.equal((await pgColumnTypes(old))['audit_log.seq'], 'integer');
+
+    const store = await openStore({ dataDir: '.', databaseUrl: PG_URL, pgSchema: schema });
+    try {
+      assertBigint(await pgColumnTypes(store.db as Kysely<unknown>));
+      const head = await store.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
+      assert.deepEqual(head, { id: 1, seq: 41, hash: 'a'.repeat(64) });
+      await store.db.updateTable('audit_head').set({ seq: PAST_INT32 }).execute();
+      const after = await store.db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow();
+      assert.strictEqual(after.seq, PAST_INT32);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await old.destroy();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  }
+});
+
+test('SQLite: a data dir that is a file, or a file that is not a database, is STORE_UNAVAILABLE', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'khien-store-bad-'));
+  try {
+    const file = join(dir, 'c.json');
+    writeFileSync(file, '{}');
+    await assert.rejects(
+      openStore({ dataDir: file }),
+      (err) =>
+        isKhienError(err, 'KHIEN_ERR_STORE_UNAVAILABLE') &&
+        err.message ===
+          `cannot open the SQLite store at ${join(file, 'khien.sqlite')}: ${file} is a file, not a directory`,
+    );
+    const corrupt = join(dir, 'corrupt');
+    mkdirSync(corrupt);
+    writeFileSync(join(corrupt, 'khien.sqlite'), randomBytes(8192));
+    for (const create of [true, false]) {
+      await assert.rejects(
+        openStore({ dataDir: corrupt, create }),
+        (err) =>
+          isKhienError(err, 'KHIEN_ERR_STORE_UNAVAILABLE') &&
+          err.message ===
+            `cannot open the SQLite store at ${join(corrupt, 'khien.sqlite')}: ` +
+              'the file is not a SQLite database (corrupt, or some other file)',
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('create: false refuses a data dir with no store and creates nothing there', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'khien-store-none-'));
+  try {
+    const missing = join(dir, 'nowhere');
+    await assert.rejects(
+      openStore({ dataDir: missing, create: false }),
+      (err) =>
+        isKhienError(err, 'KHIEN_ERR_NOT_FOUND') &&
+        err.message.startsWith(`no Khiên store at ${join(missing, 'khien.sqlite')}`) &&
+        err.details.location === join(missing, 'khien.sqlite'),
+    );
+    assert.equal(existsSync(missing), false);
+    const empty = join(dir, 'empty');
+    mkdirSync(empty);
+    writeFileSync(join(empty, 'khien.sqlite'), '');
+    await assert.rejects(openStore({ dataDir: empty, create: false }), {
+      code: 'KHIEN_ERR_NOT_FOUND',
+    });
+    const made = await openStore({ dataDir: join(dir, 'made') });
+    await made.close();
+    const again = await openStore({ dataDir: join(dir, 'made'), create: false });
+    await again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('PostgreSQL: create: false refuses a database with no store and creates no table', async (t) => {
+  const skip = await POSTGRES.skip();
+  if (skip) return t.skip(skip);
+  const schema = `khien_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  try {
+    await assert.rejects(
+      openStore({ dataDir: '.', databaseUrl: PG_URL, pgSchema: schema, create: false }),
+      (err) => isKhienError(err, 'KHIEN_ERR_NOT_FOUND') && err.message.includes(schema),
+    );
+    const tables = await admin.query(
+      'select count(*)::int as n from information_schema.tables where table_schema = $1',
+      [schema],
+    );
+    assert.equal(tables.rows[0].n, 0);
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  }
+});
 
 test('SQLite: WAL, foreign keys, and reopening an existing store migrates nothing twice', async () => {
   const ts = await STORE_KINDS[0].open();
@@ -129,7 +364,8 @@ test('SQLite: WAL, foreign keys, and reopening an existing store migrates nothin
     const rows = await sql<{ n: number }>`select count(*) as n from kysely_migration`.execute(
       again.db,
     );
-    assert.equal(rows.rows[0].n, 1);
+    const migrations = await migrationProvider('sqlite').getMigrations();
+    assert.equal(rows.rows[0].n, Object.keys(migrations).length);
     await again.close();
   } finally {
     await ts.cleanup();

@@ -16,12 +16,18 @@ export const SETTINGS = {
   dataDir: {
     schema: z.string().min(1),
     default: './data',
-    doc: 'Directory for the embedded SQLite database, index snapshots and other local state.',
+    doc: 'Directory of the embedded SQLite database (`khien.sqlite`); refused together with `databaseUrl`.',
   },
   databaseUrl: {
-    schema: z.string(),
+    // Checked here, not at connect time, where another scheme failed as a DNS error.
+    schema: z
+      .string()
+      .refine(
+        (v) => v === '' || /^postgres(ql)?:\/\/./i.test(v),
+        'must be empty (SQLite) or a postgres:// or postgresql:// URL',
+      ),
     default: '',
-    doc: 'PostgreSQL URL (postgres://…). Empty: the embedded SQLite file under the data directory.',
+    doc: 'PostgreSQL URL (postgres://… or postgresql://…). Empty: the SQLite file under `dataDir`.',
   },
 
   // --- image decoding limits -----------------------------------------------------------------

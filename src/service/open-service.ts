@@ -15,9 +15,25 @@ export interface OpenedService {
   close(): Promise<void>;
 }
 
+export interface OpenServiceOptions {
+  /**
+   * Create the store when there is none (default true). Commands that read or act on an existing
+   * store pass false: on a mistyped --data-dir they are KHIEN_ERR_NOT_FOUND naming the path,
+   * instead of reporting on a fresh empty database they have just made there.
+   */
+  readonly create?: boolean;
+}
+
 /** The store named by the config and a service over it (match engine off: CLI use). */
-export async function openService(config: Config): Promise<OpenedService> {
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+export async function openService(
+  config: Config,
+  options: OpenServiceOptions = {},
+): Promise<OpenedService> {
+  const store = await openStore({
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    create: options.create,
+  });
   const service = new KhienService({ store, config, matchEngine: false });
   return {
     service,

@@ -1,7 +1,9 @@
 /**
  * The schema, as an ordered list of migrations run by Kysely's Migrator from code (no files to
- * ship). Column types are the few both dialects share; the only dialect difference is how an
- * auto-numbered integer key is spelled.
+ * ship). Column types are the few both dialects share; the dialect differences are how an
+ * auto-numbered integer key is spelled and how wide an integer is (SQLite's are all 64-bit,
+ * PostgreSQL's `integer` is 32). A shipped migration is never edited: stores already made by it
+ * upgrade only through the migrations after it.
  */
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { StoreDialect } from './open-store.js';
@@ -13,6 +15,7 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
   return {
     getMigrations: async (): Promise<Record<string, Migration>> => ({
       '0001_initial': { up: (db) => initial(db, dialect) },
+      '0002_bigint_ids': { up: (db) => (dialect === 'postgres' ? widenIds(db) : noChange()) },
     }),
   };
 }
@@ -233,4 +236,43 @@ async function createMatchAndImportTables(db: Db, big: 'bigint' | 'integer'): Pr
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addColumn('updated_at', 'text', (c) => c.notNull())
     .execute();
+}
+
+/** SQLite: its INTEGER already holds 64 bits; the migration exists so both lists are the same. */
+async function noChange(): Promise<void> {}
+
+/**
+ * Ids and counters that grow with traffic or with the banks, 32-bit in 0001 on PostgreSQL: every
+ * match request appends an audit row, so at 5,000 requests/s `audit_log.seq` would pass
+ * 2^31 - 1 in five days. `match_events.signal_id` holds a `signals.id`. (match_counters and
+ * import_jobs were bigint from the start; the PostgreSQL driver reads bigint as a number.)
+ */
+const WIDENED: readonly (readonly [table: string, column: string])[] = [
+  ['audit_log', 'seq'],
+  ['audit_head', 'seq'],
+  ['signals', 'id'],
+  ['entry_transitions', 'id'],
+  ['match_events', 'signal_id'],
+];
+
+/** The `serial` columns among them: their sequences were made `as integer` too. */
+const SERIALS = ['signals', 'entry_transitions'] as const;
+
+/**
+ * PostgreSQL: each ALTER rewrites its table under an exclusive lock, so on a large store this
+ * migration takes a while (time in proportion to the rows) and the store waits for it.
+ */
+async function widenIds(db: Db): Promise<void> {
+  for (const [table, column] of WIDENED) {
+    await db.schema
+      .alterTable(table)
+      .alterColumn(column, (c) => c.setDataType('bigint'))
+      .execute();
+  }
+  for (const table of SERIALS) {
+    // The column's type does not move its sequence, which would still stop at 2^31 - 1.
+    const found = await sql<{ name: string }>`
+      select pg_get_serial_sequence(${table}, 'id') as name`.execute(db);
+    await sql`alter sequence ${sql.raw(found.rows[0].name)} as bigint`.execute(db);
+  }
 }

@@ -1,19 +1,30 @@
 /**
  * Opens the store: the embedded SQLite file `<dataDir>/khien.sqlite` by default, PostgreSQL when
  * a database URL is configured. Migrations run on open, so a store is always at the current
- * schema. Both dialects go through the same Kysely query code.
+ * schema. Both dialects go through the same Kysely query code. A store that cannot be opened is
+ * KHIEN_ERR_STORE_UNAVAILABLE naming where and why; with `create: false`, a store that does not
+ * exist yet is KHIEN_ERR_NOT_FOUND and nothing is created.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import { KhienError } from '../errors/index.js';
+import { KhienError, isKhienError } from '../errors/index.js';
 import type { Database } from './database.js';
 import { migrationProvider } from './migrations.js';
 
 /** SQLite page cache ceiling per connection, in KiB (128 MiB: the signal index at 1M entries). */
 const SQLITE_CACHE_KIB = 128 * 1024;
+
+/** The SQLite file's name inside the data directory. */
+export const SQLITE_FILE = 'khien.sqlite';
+
+/** Kysely's migration table: its presence is what makes a database a Khiên store. */
+const MIGRATION_TABLE = 'kysely_migration';
+
+/** Which commands make a store where there is none, in the refusal's hint. */
+const CREATORS = '`khien serve`, `khien admin bootstrap` or `khien import` creates one';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -30,6 +41,12 @@ export interface StoreOptions {
   readonly dataDir: string;
   /** postgres://…; empty or absent for SQLite. */
   readonly databaseUrl?: string;
+  /**
+   * Create the store when there is none (the default: the server, bootstrap, import). False for
+   * commands that only make sense on an existing store: they must not leave an empty database
+   * behind a mistyped path and report on it as if it were the real one.
+   */
+  readonly create?: boolean;
   /** PostgreSQL only: the schema to work in (created if missing); tests isolate with it. */
   readonly pgSchema?: string;
   /** PostgreSQL pool size (default 10). */
@@ -38,9 +55,14 @@ export interface StoreOptions {
 
 /** Opens and migrates the store the options name. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const store = options.databaseUrl ? await openPostgres(options) : openSqlite(options.dataDir);
+  const create = options.create ?? true;
+  const schema = options.databaseUrl ? (options.pgSchema ?? 'public') : undefined;
+  const store = options.databaseUrl
+    ? await openPostgres(options, create)
+    : openSqlite(options.dataDir, create);
   try {
-    await migrate(store, options.databaseUrl ? (options.pgSchema ?? 'public') : undefined);
+    if (schema !== undefined && !create) await requirePostgresStore(store, schema);
+    await migrate(store, schema);
     return store;
   } catch (err) {
     await store.close();
@@ -48,10 +70,34 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   }
 }
 
-function openSqlite(dataDir: string): Store {
-  mkdirSync(dataDir, { recursive: true });
-  const path = join(dataDir, 'khien.sqlite');
-  const file = new SqliteDatabase(path);
+function openSqlite(dataDir: string, create: boolean): Store {
+  const path = join(dataDir, SQLITE_FILE);
+  let file: SqliteDatabase.Database | undefined;
+  try {
+    if (create) mkdirSync(dataDir, { recursive: true });
+    else if (isMissing(path)) throw noStore(path, `there is no ${SQLITE_FILE} in ${dataDir}`);
+    file = new SqliteDatabase(path, { fileMustExist: !create });
+    // Checked before the pragmas below, which would write to a file that is not a store yet.
+    if (!create && !hasSqliteSchema(file)) {
+      throw noStore(path, 'the file holds no Khiên tables (an empty or foreign SQLite file)');
+    }
+    configureSqlite(file);
+  } catch (err) {
+    file?.close();
+    if (isKhienError(err)) throw err;
+    throw new KhienError(
+      'KHIEN_ERR_STORE_UNAVAILABLE',
+      `cannot open the SQLite store at ${path}: ${sqliteCause(err, dataDir)}`,
+      { path },
+      { cause: err },
+    );
+  }
+  cachePreparedStatements(file);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
+  return { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
+}
+
+function configureSqlite(file: SqliteDatabase.Database): void {
   // WAL lets readers run beside the writer; FULL makes each commit durable before it returns,
   // which is what "an import loses nothing it reported as committed" rests on.
   file.pragma('journal_mode = WAL');
@@ -65,9 +111,57 @@ function openSqlite(dataDir: string): Store {
   // 1.4 GiB at 1M entries, and its page faults landed on the event loop.)
   file.pragma(`cache_size = -${SQLITE_CACHE_KIB}`);
   file.pragma('temp_store = MEMORY');
-  cachePreparedStatements(file);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: file }) });
-  return { db, dialect: 'sqlite', location: path, close: () => db.destroy() };
+}
+
+function hasSqliteSchema(file: SqliteDatabase.Database): boolean {
+  const row = file
+    .prepare("select count(*) as n from sqlite_master where type = 'table' and name = ?")
+    .get(MIGRATION_TABLE) as { n: number };
+  return row.n > 0;
+}
+
+/** Causes from the file system and SQLite in words; their own messages name a syscall or code. */
+const SQLITE_CAUSES: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  SQLITE_NOTADB: 'the file is not a SQLite database (corrupt, or some other file)',
+  SQLITE_CANTOPEN: 'SQLite cannot open the file (a directory? no permission?)',
+};
+
+/** Why SQLite could not be opened at `dataDir`, for the one-line message. */
+function sqliteCause(err: unknown, dataDir: string): string {
+  const code = (err as NodeJS.ErrnoException).code ?? '';
+  if (code === 'EEXIST' || code === 'ENOTDIR') {
+    return `${isFile(dataDir) ? dataDir : `a part of ${dataDir}`} is a file, not a directory`;
+  }
+  return SQLITE_CAUSES[code] ?? (err as Error).message;
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** True when nothing is at `path`; other failures (ENOTDIR, EACCES) are thrown. */
+function isMissing(path: string): boolean {
+  try {
+    statSync(path);
+    return false;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw err;
+  }
+}
+
+function noStore(location: string, why: string): KhienError {
+  return new KhienError(
+    'KHIEN_ERR_NOT_FOUND',
+    `no Khiên store at ${location}: ${why}; ${CREATORS}`,
+    { location },
+  );
 }
 
 /** Prepared statements kept per SQLite connection, by SQL text. */
@@ -96,18 +190,36 @@ function cachePreparedStatements(file: SqliteDatabase.Database): void {
   }) as typeof file.prepare;
 }
 
-// int8 (counts, sums, bigint columns) as JS numbers: every value Khiên keeps fits in 2^53.
+/**
+ * int8 (bigint columns, counts) as JS numbers, so the code above the store sees one number type
+ * on both dialects. Every value Khiên keeps stays far below 2^53 (an audit seq at 5,000 rows/s
+ * takes 57,000 years), but a value past it is refused rather than silently rounded.
+ */
+function parseInt8(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) {
+    throw new KhienError(
+      'KHIEN_ERR_INTERNAL',
+      `PostgreSQL returned the bigint ${text}, beyond 2^53 - 1 (the largest integer a JS number ` +
+        'holds exactly); refusing to round it',
+      { value: text },
+    );
+  }
+  return n;
+}
+
 const PG_TYPES = {
   getTypeParser: (oid: number, format?: string) =>
-    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text'),
+    oid === pg.types.builtins.INT8 ? parseInt8 : pg.types.getTypeParser(oid, format as 'text'),
 };
 
-async function openPostgres(options: StoreOptions): Promise<Store> {
+async function openPostgres(options: StoreOptions, create: boolean): Promise<Store> {
   const schema = options.pgSchema;
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new KhienError('KHIEN_ERR_INVALID_ARGUMENT', `bad PostgreSQL schema name ${schema}`);
   }
-  if (schema) await createSchema(options.databaseUrl!, schema);
+  const location = redact(options.databaseUrl!);
+  if (schema && create) await createSchema(options.databaseUrl!, schema, location);
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
     max: options.pgPoolSize ?? 10,
@@ -115,22 +227,41 @@ async function openPostgres(options: StoreOptions): Promise<Store> {
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return {
-    db,
-    dialect: 'postgres',
-    location: redact(options.databaseUrl!),
-    close: () => db.destroy(),
-  };
+  return { db, dialect: 'postgres', location, close: () => db.destroy() };
 }
 
-async function createSchema(url: string, schema: string): Promise<void> {
+async function createSchema(url: string, schema: string, location: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
-  await client.connect();
   try {
+    await client.connect();
     await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+  } catch (err) {
+    throw unreachable(location, err);
   } finally {
-    await client.end();
+    await client.end().catch(() => undefined);
   }
+}
+
+/** KHIEN_ERR_NOT_FOUND unless `schema` holds the migration table (and so a Khiên store). */
+async function requirePostgresStore(store: Store, schema: string): Promise<void> {
+  let found: boolean;
+  try {
+    const r = await sql<{ n: number }>`select count(*) as n from information_schema.tables
+      where table_schema = ${schema} and table_name = ${MIGRATION_TABLE}`.execute(store.db);
+    found = Number(r.rows[0].n) > 0;
+  } catch (err) {
+    throw unreachable(store.location, err);
+  }
+  if (!found) throw noStore(store.location, `the schema ${schema} holds no Khiên tables`);
+}
+
+function unreachable(location: string, err: unknown): KhienError {
+  return new KhienError(
+    'KHIEN_ERR_STORE_UNAVAILABLE',
+    `cannot reach the store at ${location}: ${(err as Error).message}`,
+    {},
+    { cause: err },
+  );
 }
 
 /** `schema`: PostgreSQL only; Kysely must be told it, or a migration table in any other schema

@@ -3,6 +3,7 @@
  * the first organisation and an admin key, and prints the key this one time. Refuses on a
  * database that already has organisations. `khien admin org create` and `khien admin key
  * create` then do, as the admin key given by --api-key, what the HTTP API's admin routes do.
+ * Bootstrap creates the store when there is none; the others need one (their key lives in it).
  */
 import { Option, type Command } from 'commander';
 import type { SettingName } from '../../config/index.js';
@@ -62,7 +63,7 @@ function registerOrgCreate(admin: Command): void {
     );
   withSettings(cmd, [...STORE_SETTINGS, 'apiKey']).action(async (opts: Record<string, unknown>) => {
     const config = configFromOptions(opts);
-    const opened = await openService(config);
+    const opened = await openService(config, { create: false });
     try {
       const actor = await cliActor(opened.service, config);
       const org = await opened.service.createOrganisation(actor, {
@@ -91,7 +92,7 @@ function registerKeyCreate(admin: Command): void {
     .option('--expires-at <time>', 'ISO 8601 expiry time');
   withSettings(cmd, [...STORE_SETTINGS, 'apiKey']).action(async (opts: Record<string, unknown>) => {
     const config = configFromOptions(opts);
-    const opened = await openService(config);
+    const opened = await openService(config, { create: false });
     try {
       const actor = await cliActor(opened.service, config);
       const made = await opened.service.createKey(actor, {

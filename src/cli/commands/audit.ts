@@ -2,6 +2,8 @@
  * `khien audit verify`: walks the audit log's hash chain in the store. Exit status 0 and the row
  * count when it holds; 1 naming the first row that was edited, removed or inserted when not.
  * It reads the store directly (an operator with access to the database), so it needs no key.
+ * It never creates one: a data directory or database without a store is KHIEN_ERR_NOT_FOUND,
+ * not an empty chain reported as sound.
  */
 import type { Command } from 'commander';
 import { openService } from '../../service/open-service.js';
@@ -17,7 +19,7 @@ export const registerAudit: RegisterCommand = (program: Command, setStatus) => {
     .option('--json', 'print the result as JSON', false);
 
   withSettings(cmd, STORE_SETTINGS).action(async (opts: Record<string, unknown>) => {
-    const opened = await openService(configFromOptions(opts));
+    const opened = await openService(configFromOptions(opts), { create: false });
     try {
       const result = await opened.service.verifyAudit(null);
       if (opts.json) process.stdout.write(JSON.stringify(result) + '\n');

@@ -1,6 +1,7 @@
 /**
  * `khien bank create|list`: banks from the command line, acting as the key given by --api-key
- * (or KHIEN_API_KEY), with the same checks as the HTTP API.
+ * (or KHIEN_API_KEY), with the same checks as the HTTP API. A key lives in a store, so they
+ * need an existing one and never create it.
  */
 import { Option, type Command } from 'commander';
 import type { Bank } from '../../service/types.js';
@@ -37,7 +38,7 @@ export const registerBank: RegisterCommand = (program: Command) => {
 
   withSettings(create, SETTINGS).action(async (opts: Record<string, unknown>) => {
     const config = configFromOptions(opts);
-    const opened = await openService(config);
+    const opened = await openService(config, { create: false });
     try {
       const actor = await cliActor(opened.service, config);
       const made = await opened.service.createBank(actor, {
@@ -65,7 +66,7 @@ export const registerBank: RegisterCommand = (program: Command) => {
     .option('--json', 'one JSON object per line', false);
   withSettings(ls, SETTINGS).action(async (opts: Record<string, unknown>) => {
     const config = configFromOptions(opts);
-    const opened = await openService(config);
+    const opened = await openService(config, { create: false });
     try {
       const banks = await opened.service.listBanks(await cliActor(opened.service, config));
       for (const b of banks)

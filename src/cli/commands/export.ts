@@ -1,7 +1,8 @@
 /**
  * `khien export --bank ID [--output FILE]`: a bank as JSON lines, one entry per line in creation
  * order, tombstones of deleted entries included (status "deleted", facts null) so partners who
- * hold a copy learn of deletions.
+ * hold a copy learn of deletions. It needs an existing store (the key lives in it) and creates
+ * none.
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -20,7 +21,7 @@ export const registerExport: RegisterCommand = (program: Command) => {
 
   withSettings(cmd, [...STORE_SETTINGS, 'apiKey']).action(async (opts: Record<string, unknown>) => {
     const config = configFromOptions(opts);
-    const opened = await openService(config);
+    const opened = await openService(config, { create: false });
     const out = opts.output ? createWriteStream(opts.output as string) : process.stdout;
     // A reader that stops early (`| head`) is not an error: stop writing quietly.
     let closed = false;
