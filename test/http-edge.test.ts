@@ -171,6 +171,27 @@ test('a missing, foreign or unknown key is 401 with WWW-Authenticate', async () 
     ),
   );
 
+  // "Bearer " arrives as "Bearer": Node drops the trailing space of a header value.
+  for (const authorization of ['Bearer ', 'Bearer', 'bearer   ']) {
+    const noKey = await send(app, 'GET', '/v1/banks', { headers: { authorization } });
+    assert.equal(noKey.statusCode, 401);
+    assert.deepEqual(
+      noKey.json(),
+      errorBody(
+        'KHIEN_ERR_UNAUTHENTICATED',
+        'expected "Authorization: Bearer <key>", got no key after "Bearer"',
+        { scheme: authorization.trim() },
+      ),
+    );
+  }
+  const twoWords = await send(app, 'GET', '/v1/banks', {
+    headers: { authorization: 'Bearer k1 k2' },
+  });
+  assert.equal(
+    twoWords.json().error.message,
+    'expected "Authorization: Bearer <key>" with one key, got 2 words after "Bearer"',
+  );
+
   const unknown = await send(app, 'GET', '/v1/banks', { key: 'nope' });
   assert.equal(unknown.statusCode, 401);
   assert.deepEqual(
@@ -234,6 +255,45 @@ test('malformed and empty JSON are 400 KHIEN_ERR_MALFORMED_JSON', async () => {
     broken.json(),
     errorBody('KHIEN_ERR_MALFORMED_JSON', 'the body is not valid JSON'),
   );
+  await app.close();
+});
+
+test('a JSON body with a prototype-poisoning key is 400 saying which key, not "invalid JSON"', async () => {
+  const { app, fake } = await edgeServer();
+  const post = (payload: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/match',
+      headers: { authorization: 'Bearer k1', 'content-type': 'application/json' },
+      payload,
+    });
+  const signals = `"signals":[{"type":"pdq","value":"${PDQ}"}]`;
+  const cases = [
+    { payload: `{${signals},"__proto__":{"admin":true}}`, key: '__proto__' },
+    // The same key with its first underscore written as a JSON escape.
+    { payload: `{${signals},"x":{"\\u005f_proto__":1}}`, key: '__proto__' },
+    {
+      payload: `{${signals},"constructor":{"prototype":{"admin":true}}}`,
+      key: 'constructor.prototype',
+    },
+  ];
+  for (const { payload, key } of cases) {
+    const res = await post(payload);
+    assert.equal(res.statusCode, 400, payload);
+    assert.deepEqual(
+      res.json(),
+      errorBody(
+        'KHIEN_ERR_JSON_FORBIDDEN_KEY',
+        `the body holds the forbidden key "${key}" (refused to guard against prototype pollution)`,
+        { key },
+      ),
+    );
+  }
+
+  // A "constructor" that is not an object with "prototype" is an ordinary (here unknown) field.
+  const plain = await post(`{${signals},"constructor":1}`);
+  assert.equal(plain.json().error.message, 'body: unknown field(s) "constructor"');
+  assert.deepEqual(fake.calls, []);
   await app.close();
 });
 
@@ -363,6 +423,44 @@ test('each key has its own rate limit; over it is 429 with Retry-After', async (
   );
   assert.equal((await match(app, body, 'k2')).statusCode, 200);
   assert.equal((await send(app, 'GET', '/healthz')).statusCode, 200);
+  await app.close();
+});
+
+test('x-ratelimit-* headers are on answers to authenticated /v1 requests, errors included', async () => {
+  const { app } = await edgeServer({ rateLimitPerMinute: 3 });
+  const limited = (res: { headers: Record<string, unknown> }) =>
+    ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'].map((h) => res.headers[h]);
+
+  const ok = await match(app, { signals: [{ type: 'pdq', value: PDQ }] });
+  assert.equal(ok.statusCode, 200);
+  assert.deepEqual(limited(ok), ['3', '2', '60']);
+  const invalid = await match(app, { signals: 'abc' });
+  assert.equal(invalid.statusCode, 400);
+  assert.deepEqual(limited(invalid), ['3', '1', '60']);
+
+  // No key, no counter to report; a path with no endpoint is refused before authentication.
+  const unauthenticated = await send(app, 'GET', '/v1/banks');
+  assert.equal(unauthenticated.statusCode, 401);
+  assert.deepEqual(limited(unauthenticated), [undefined, undefined, undefined]);
+  const missing = await send(app, 'GET', '/v1/nothing-here', { key: 'k1' });
+  assert.equal(missing.statusCode, 404);
+  assert.deepEqual(limited(missing), [undefined, undefined, undefined]);
+  await app.close();
+});
+
+test('a trailing slash routes as the path without it', async () => {
+  const { app, fake } = await edgeServer();
+  const res = await send(app, 'POST', '/v1/match/', {
+    key: 'k1',
+    json: { signals: [{ type: 'pdq', value: PDQ }] },
+  });
+  assert.equal(res.statusCode, 200);
+  assert.equal(fake.calls.length, 1);
+
+  // Listing banks reaches the service (which fails here), not path validation of an empty id.
+  const banks = await send(app, 'GET', '/v1/banks/', { key: 'k1' });
+  assert.equal(banks.json().error.code, 'KHIEN_ERR_INTERNAL');
+  assert.equal((await send(app, 'GET', '/healthz/')).statusCode, 200);
   await app.close();
 });
 

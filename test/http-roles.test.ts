@@ -276,10 +276,29 @@ for (const row of MATRIX) {
         res.json(),
         errorBody(
           'KHIEN_ERR_ROLE_MISSING',
-          `this action needs the ${row.allowed.join(' or ')} role; the key has ${role}`,
+          `this action needs ${neededRoles(row.allowed)}; the key has ${role}`,
           { required: row.allowed, roles: [role] },
         ),
       );
     }
   });
+}
+
+test('a refusal names one role, or lists several as one of the roles', async () => {
+  const several = await send(world.server.app, 'GET', `/v1/banks/${world.bankId}/entries`, {
+    key: world.hotline.matcher,
+  });
+  assert.equal(
+    several.json().error.message,
+    'this action needs one of the roles curator, reviewer, contributor, auditor; ' +
+      'the key has matcher',
+  );
+
+  const one = await send(world.server.app, 'GET', '/v1/audit', { key: world.hotline.matcher });
+  assert.equal(one.json().error.message, 'this action needs the auditor role; the key has matcher');
+});
+
+/** How a refusal names the roles an endpoint takes. */
+function neededRoles(roles: readonly string[]): string {
+  return roles.length === 1 ? `the ${roles[0]} role` : `one of the roles ${roles.join(', ')}`;
 }

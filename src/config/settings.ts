@@ -111,6 +111,21 @@ export const SETTINGS = {
     default: 1024 * 1024,
     doc: 'Largest JSON request body accepted by the HTTP API, in bytes.',
   },
+  requestTimeoutMs: {
+    schema: int(1, 2_147_483_647),
+    default: 30_000,
+    doc: 'Longest time a client may take to send a whole request (headers, JSON body or upload); then 408 and the connection is closed.',
+  },
+  headersTimeoutMs: {
+    schema: int(1, 2_147_483_647),
+    default: 10_000,
+    doc: 'Longest time a client may take to send the request line and headers (at most requestTimeoutMs; the smaller applies).',
+  },
+  keepAliveTimeoutMs: {
+    schema: int(1, 2_147_483_647),
+    default: 72_000,
+    doc: 'How long an idle keep-alive connection stays open between requests; keep it above the idle timeout of a load balancer in front.',
+  },
   // --- service (review, import, match records) ----------------------------------------------
   reviewsRequired: {
     schema: int(1, 20),

@@ -90,6 +90,26 @@ export const ERROR_CATALOGUE = {
     status: 400,
     description: 'The request body is not valid JSON (or is empty where JSON is required).',
   },
+  KHIEN_ERR_JSON_FORBIDDEN_KEY: {
+    status: 400,
+    description:
+      'The JSON holds a `__proto__` key or a `constructor` object with a `prototype` key (refused against prototype pollution).',
+  },
+  KHIEN_ERR_MALFORMED_REQUEST: {
+    status: 400,
+    description:
+      'The request is not valid HTTP/1.1 (request line, header, Content-Length or chunk); the connection is closed.',
+  },
+  KHIEN_ERR_HEADERS_TOO_LARGE: {
+    status: 431,
+    description:
+      'The request line and headers exceed the server limit (16 KiB by default); the connection is closed.',
+  },
+  KHIEN_ERR_REQUEST_TIMEOUT: {
+    status: 408,
+    description:
+      'The request was not received within headersTimeoutMs / requestTimeoutMs; the connection is closed.',
+  },
   KHIEN_ERR_PAYLOAD_TOO_LARGE: {
     status: 413,
     description: 'The request body or uploaded file exceeds maxJsonBodyBytes or maxUploadBytes.',

@@ -33,20 +33,33 @@ export function installAuthentication(scope: FastifyInstance, service: KhienServ
 
 /** The key of a `Bearer` Authorization header; a coded error naming what was wrong. */
 export function bearerKey(header: string | undefined): string {
-  if (header === undefined || header.trim() === '') {
+  const words = (header ?? '')
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
+  if (words.length === 0) {
     throw new KhienError(
       'KHIEN_ERR_UNAUTHENTICATED',
       'expected an "Authorization: Bearer <key>" header, got none',
     );
   }
-  const match = /^(\S+)\s+(\S+)\s*$/.exec(header);
-  if (!match || match[1].toLowerCase() !== 'bearer') {
-    const scheme = header.trim().split(/\s+/)[0];
+  const [scheme, ...rest] = words;
+  if (scheme.toLowerCase() !== 'bearer') {
     throw new KhienError(
       'KHIEN_ERR_UNAUTHENTICATED',
       `expected "Authorization: Bearer <key>", got the scheme "${scheme}"`,
       { scheme },
     );
   }
-  return match[2];
+  // Node drops the trailing space of "Bearer ", so an empty key arrives as the scheme alone.
+  if (rest.length !== 1) {
+    throw new KhienError(
+      'KHIEN_ERR_UNAUTHENTICATED',
+      rest.length === 0
+        ? 'expected "Authorization: Bearer <key>", got no key after "Bearer"'
+        : `expected "Authorization: Bearer <key>" with one key, got ${rest.length} words after "Bearer"`,
+      { scheme },
+    );
+  }
+  return rest[0];
 }

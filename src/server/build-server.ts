@@ -23,12 +23,16 @@ import { registerRoute } from './register-route.js';
 import { REQUEST_ID_HEADER, requestIdFor } from './request-id.js';
 import type { AnyRouteSpec } from './route-spec.js';
 import { buildOpenApiDocument } from './openapi-document.js';
+import { clientErrorHandler } from './client-errors.js';
+import { connectionOptions, type ConnectionConfig } from './connection-limits.js';
+import { installJsonBodyParser } from './json-body.js';
 
 /** Settings the server reads; the whole Config satisfies it. */
 export type ServerConfig = Pick<
   Config,
   'rateLimitPerMinute' | 'maxBatchSize' | 'maxUploadBytes' | 'maxJsonBodyBytes'
->;
+> &
+  ConnectionConfig;
 
 export interface ServerOptions {
   readonly service: KhienService;
@@ -48,10 +52,11 @@ export interface ServerContext {
 /** The fastify instance with every route registered, ready to `listen` or `inject`. */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const { service, config } = options;
+  const log = (options.logger ?? rootLogger).child({ component: 'http' });
   // The cast drops pino's exact logger type, which fastify's generics would otherwise carry
   // into every helper's signature.
   const app = fastify({
-    loggerInstance: (options.logger ?? rootLogger).child({ component: 'http' }),
+    loggerInstance: log,
     genReqId: requestIdFor,
     // One line per request, written by our onResponse hook, instead of fastify's two.
     logController: new LogController({
@@ -60,14 +65,18 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }),
     bodyLimit: config.maxJsonBodyBytes,
     return503OnClosing: true,
-    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    // `/v1/banks/` is `/v1/banks`, not a request for the bank whose id is empty.
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH, ignoreTrailingSlash: true },
     frameworkErrors: answerFrameworkError,
+    ...connectionOptions(config),
+    clientErrorHandler: clientErrorHandler(config, log),
   }) as unknown as FastifyInstance;
   const metrics = new HttpMetrics(() => service.health().indexedSignals);
   const context: ServerContext = { service, config, metrics };
 
   // Only JSON and multipart bodies: a text/plain body gets 415, not a string handed to zod.
   app.removeContentTypeParser('text/plain');
+  installJsonBodyParser(app);
   app.decorateRequest('actor', null);
   await app.register(multipart, { limits: uploadLimits(config) });
   installRequestHooks(app, metrics, (options.logger ?? rootLogger).isLevelEnabled('info'));
@@ -109,6 +118,15 @@ function installRequestHooks(
 ): void {
   app.addHook('onRequest', async (request, reply) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+  });
+
+  // An answer sent before the whole body arrived (a 401 to an upload, say) closes the
+  // connection. Kept open, Node would read and drop the rest first, and a body that never
+  // completes would get a second answer, a 408, once requestTimeoutMs passed. `complete` is
+  // undefined under inject, which has no connection.
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.raw.complete === false) reply.header('connection', 'close');
+    return payload;
   });
 
   app.addHook('onResponse', async (request, reply) => {

@@ -9,9 +9,11 @@ import type { Actor, Bank, Role } from './types.js';
 /** Refuses unless the actor has one of `roles` (listed in the message). */
 export function requireRole(actor: Actor, ...roles: Role[]): void {
   if (roles.some((r) => actor.roles.includes(r))) return;
+  const needed =
+    roles.length === 1 ? `the ${roles[0]} role` : `one of the roles ${roles.join(', ')}`;
   throw new KhienError(
     'KHIEN_ERR_ROLE_MISSING',
-    `this action needs the ${roles.join(' or ')} role; the key has ${actor.roles.join(', ') || 'none'}`,
+    `this action needs ${needed}; the key has ${actor.roles.join(', ') || 'none'}`,
     { required: roles, roles: actor.roles },
   );
 }
