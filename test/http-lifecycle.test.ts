@@ -613,7 +613,8 @@ function lifecycle(databaseUrl: string | undefined): void {
     );
 
     const good = await w.call('GET', '/v1/audit/verification', { key: w.hotline.auditor }, 200);
-    assert.deepEqual([good.ok, good.firstBad], [true, null]);
+    assert.deepEqual([good.ok, good.firstBad, good.code], [true, null, undefined]);
+    assert.match(good.headHash, /^[0-9a-f]{64}$/);
     await w.server.store.db
       .updateTable('audit_log')
       .set({ details: '{"edited":true}' })
@@ -622,6 +623,7 @@ function lifecycle(databaseUrl: string | undefined): void {
     const bad = await w.call('GET', '/v1/audit/verification', { key: w.hotline.auditor }, 200);
     assert.equal(bad.ok, false);
     assert.equal(bad.firstBad.seq, probe.seq);
+    assert.equal(bad.code, 'KHIEN_ERR_AUDIT_CHAIN_BROKEN');
   });
 }
 

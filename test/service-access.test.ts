@@ -247,7 +247,10 @@ for (const kind of STORE_KINDS) {
       }>`select details as d from audit_log where seq = 7`.execute(db);
       await sql`update audit_log set details = '{"tampered":true}' where seq = 7`.execute(db);
       const edited = await w.service.verifyAudit(null);
-      assert.deepEqual([edited.ok, edited.firstBad?.seq], [false, 7]);
+      assert.deepEqual(
+        [edited.ok, edited.firstBad?.seq, edited.code],
+        [false, 7, 'KHIEN_ERR_AUDIT_CHAIN_BROKEN'],
+      );
       await sql`update audit_log set details = ${orig.rows[0].d} where seq = 7`.execute(db);
       assert.equal((await w.service.verifyAudit(null)).ok, true);
       const row12 = await sql<

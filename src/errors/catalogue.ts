@@ -237,7 +237,8 @@ export const ERROR_CATALOGUE = {
   },
   KHIEN_ERR_AUDIT_CHAIN_BROKEN: {
     status: 500,
-    description: 'The audit log hash chain does not verify: a row was edited, removed or inserted.',
+    description:
+      'The audit log hash chain does not verify: a row was edited, removed or inserted. It is the `code` of a failed verification (`khien audit verify --json`, which exits 1; `GET /v1/audit/verification`, which answers 200 with `ok: false`).',
   },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -60,11 +60,7 @@ export async function verifyAuditChain(db: Kysely<Database>): Promise<AuditVerif
       .execute();
     for (const r of rows) {
       const seq = Number(r.seq);
-      const bad = (reason: string): AuditVerification => ({
-        ok: false,
-        rows: expectedSeq - 1,
-        firstBad: { seq: Math.min(seq, expectedSeq), reason },
-      });
+      const bad = (reason: string) => broken(expectedSeq - 1, Math.min(seq, expectedSeq), reason);
       if (seq !== expectedSeq) return bad(`${missing(expectedSeq, seq - 1)} (next row is ${seq})`);
       if (r.prev_hash !== prev) return bad(`row ${seq} does not link to row ${seq - 1}`);
       const { hash, ...rest } = r;
@@ -76,20 +72,23 @@ export async function verifyAuditChain(db: Kysely<Database>): Promise<AuditVerif
     if (rows.length < PAGE_ROWS) break;
   }
   const last = expectedSeq - 1;
-  const broken = (seq: number, reason: string): AuditVerification => ({
-    ok: false,
-    rows: last,
-    firstBad: { seq, reason },
-  });
-  if (last < head.seq) return broken(last + 1, `${missing(last + 1, head.seq)} from the end`);
-  if (head.hash !== prev) return broken(Math.max(last, 1), 'the head does not match the last row');
+  if (last < head.seq) return broken(last, last + 1, `${missing(last + 1, head.seq)} from the end`);
+  if (head.hash !== prev) {
+    return broken(last, Math.max(last, 1), 'the head does not match the last row');
+  }
   const past = await rowsPastHead(db);
-  if (past !== null)
-    return broken(past, `row ${past} lies past the head (written outside a commit)`);
+  if (past !== null) {
+    return broken(last, past, `row ${past} lies past the head (written outside a commit)`);
+  }
   return { ok: true, rows: last, firstBad: null, headHash: prev };
 }
 
 const PAGE_ROWS = 5000;
+
+/** A failed verification: `rows` rows checked out before the bad row `seq`. */
+function broken(rows: number, seq: number, reason: string): AuditVerification {
+  return { ok: false, rows, firstBad: { seq, reason }, code: 'KHIEN_ERR_AUDIT_CHAIN_BROKEN' };
+}
 
 function missing(from: number, to: number): string {
   return from === to ? `row ${from} is missing` : `rows ${from}..${to} are missing`;

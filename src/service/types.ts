@@ -366,6 +366,8 @@ export interface AuditVerification {
   readonly firstBad: { readonly seq: number; readonly reason: string } | null;
   /** The hash of the last row when the chain holds: record it elsewhere to anchor the log. */
   readonly headHash?: string;
+  /** Set when the chain does not hold. */
+  readonly code?: 'KHIEN_ERR_AUDIT_CHAIN_BROKEN';
 }
 
 // --- import / export -------------------------------------------------------------------------

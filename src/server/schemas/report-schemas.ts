@@ -67,4 +67,12 @@ export const AUDIT_VERIFICATION = z.object({
   ok: z.boolean(),
   rows: z.number().int(),
   firstBad: z.object({ seq: z.number().int(), reason: z.string() }).nullable(),
+  headHash: z
+    .string()
+    .optional()
+    .describe('When the chain holds: the last row’s hash; keep it elsewhere to anchor the log.'),
+  code: z
+    .literal('KHIEN_ERR_AUDIT_CHAIN_BROKEN')
+    .optional()
+    .describe('When the chain does not hold.'),
 });
