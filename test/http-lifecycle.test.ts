@@ -403,6 +403,10 @@ function lifecycle(databaseUrl: string | undefined): void {
       [upload.value, upload.quality, upload.matches, upload.lowQuality],
       [flat.hash, 0, [], true],
     );
+    const lone = await matchHashes([
+      { type: 'pdq', value: randomBytes(32).toString('hex'), quality: 10 },
+    ]);
+    assert.deepEqual([lone.results[0].matches, lone.results[0].lowQuality], [[], true]);
     const low = await matchHashes([{ type: 'pdq', value: flat.hash, quality: 49 }]);
     assert.deepEqual([low.results[0].matches, low.results[0].lowQuality], [[], true]);
     const good = await matchHashes([{ type: 'pdq', value: flat.hash, quality: 50 }]);

@@ -86,6 +86,14 @@ for (const kind of STORE_KINDS) {
           err.code === 'KHIEN_ERR_INVALID_ARGUMENT' &&
           err.message!.startsWith('expiresAt must lie in the future, got 2020-01-01T00:00:00.000Z'),
       );
+      await rejectsWith(
+        w.service.createKey(w.admin, {
+          orgId: w.orgs.platform,
+          roles: ['matcher'],
+          expiresAt: '+275760-09-13T00:00:00Z',
+        }),
+        'KHIEN_ERR_INVALID_ARGUMENT',
+      );
       const soon = await w.service.createKey(w.admin, {
         orgId: w.orgs.platform,
         roles: ['matcher'],
@@ -98,25 +106,22 @@ for (const kind of STORE_KINDS) {
       } finally {
         w.advance(-61_000);
       }
-      // The last live admin key cannot be revoked: no one could manage keys after it.
+      // The last admin key without an expiry cannot be revoked: no one could manage keys after
+      // it. An admin key that expires does not count, as it would leave the same lockout.
       const second = await w.service.createKey(w.admin, {
         orgId: w.orgs.authority,
         roles: ['admin'],
       });
       await w.service.revokeKey(w.admin, second.info.id);
       await rejectsWith(w.service.revokeKey(w.admin, w.admin.keyId), 'KHIEN_ERR_LAST_ADMIN_KEY');
-      const third = await w.service.createKey(w.admin, {
+      const expiring = await w.service.createKey(w.admin, {
         orgId: w.orgs.authority,
         roles: ['admin'],
         expiresAt: new Date(Date.now() + 60_000).toISOString(),
       });
-      w.advance(61_000); // an expired admin key does not count
-      try {
-        await rejectsWith(w.service.revokeKey(w.admin, w.admin.keyId), 'KHIEN_ERR_LAST_ADMIN_KEY');
-      } finally {
-        w.advance(-61_000);
-      }
-      await w.service.revokeKey(w.admin, third.info.id);
+      const byExpiring = await w.service.authenticate(expiring.key, 'r-exp');
+      await rejectsWith(w.service.revokeKey(byExpiring, w.admin.keyId), 'KHIEN_ERR_LAST_ADMIN_KEY');
+      await w.service.revokeKey(w.admin, expiring.info.id);
       const listed = await w.service.listKeys(w.admin, { orgId: w.orgs.platform });
       assert.ok(listed.every((k) => !JSON.stringify(k).includes(made.key.split('_')[2])));
       await rejectsWith(
@@ -128,7 +133,14 @@ for (const kind of STORE_KINDS) {
         'KHIEN_ERR_ALREADY_EXISTS',
       );
       // Case and Unicode composition do not make a new name; accents do.
-      for (const name of ['NGO', 'bộ công an'.normalize('NFD'), 'BỘ CÔNG AN']) {
+      for (const name of [
+        'NGO',
+        'bộ công an'.normalize('NFD'),
+        'BỘ CÔNG AN',
+        'Ｎｇｏ', // fullwidth
+        'ngo\u200b', // a zero-width space
+        'Bộ  Công an', // two spaces
+      ]) {
         await rejectsWith(
           w.service.createOrganisation(w.admin, { name, kind: 'ngo' }),
           'KHIEN_ERR_ALREADY_EXISTS',
@@ -139,6 +151,15 @@ for (const kind of STORE_KINDS) {
         kind: 'ngo',
       });
       assert.equal(other.name, 'Bo Cong an');
+      await w.service.createOrganisation(w.admin, { name: 'Straße', kind: 'ngo' });
+      await rejectsWith(
+        w.service.createOrganisation(w.admin, { name: 'STRASSE', kind: 'ngo' }),
+        'KHIEN_ERR_ALREADY_EXISTS',
+      );
+      await rejectsWith(
+        w.service.createBank(w.authority, { name: w.bank.name.toUpperCase() }),
+        'KHIEN_ERR_ALREADY_EXISTS',
+      );
     });
 
     test('an allow-list match suppresses positive matches of the same query', async () => {
@@ -223,6 +244,9 @@ for (const kind of STORE_KINDS) {
         w.service.statistics(w.admin, { from: '2026-02-01', to: '2026-01-31' }),
         'KHIEN_ERR_INVALID_ARGUMENT',
       );
+      for (const from of ['2026-02-30', '2026-13-01', '26-01-01']) {
+        await rejectsWith(w.service.statistics(w.admin, { from }), 'KHIEN_ERR_INVALID_ARGUMENT');
+      }
       const oneDay = await w.service.statistics(w.admin, { from: '2026-01-31', to: '2026-01-31' });
       assert.deepEqual(oneDay.matchesByCaller, []);
     });
@@ -237,6 +261,21 @@ for (const kind of STORE_KINDS) {
         action: 'entry.confirm',
       });
       assert.ok(mine.records.length >= 3 && mine.records.every((r) => r.orgId === w.orgs.ngo));
+      // Times with an offset are read as the instants they name, not compared as text.
+      const first = reads.records[0];
+      const at = new Date(first.at);
+      const local = new Date(at.getTime() + 7 * 3600_000).toISOString().replace('Z', '+07:00');
+      const inZ = await w.service.queryAudit(w.auditor, { from: first.at, action: 'match.' });
+      const inLocal = await w.service.queryAudit(w.auditor, { from: local, action: 'match.' });
+      assert.deepEqual(
+        inLocal.records.map((r) => r.seq),
+        inZ.records.map((r) => r.seq),
+      );
+      assert.equal(inZ.records[0].seq, first.seq);
+      await rejectsWith(
+        w.service.queryAudit(w.auditor, { from: '2026-02-01', to: '2026-01-31' }),
+        'KHIEN_ERR_INVALID_ARGUMENT',
+      );
       const ok = await w.service.verifyAudit(w.auditor);
       assert.equal(ok.ok, true);
       assert.ok(ok.rows > 20);
@@ -309,6 +348,28 @@ for (const kind of STORE_KINDS) {
         seq: last + 5,
         reason: `row ${last + 5} lies past the head (written outside a commit)`,
       });
+      await sql`delete from audit_log where seq = ${last + 5}`.execute(db);
+      assert.equal((await w.service.verifyAudit(null)).ok, true);
+
+      // A forged row numbered 0 or below sits outside the walk from row 1: still reported.
+      for (const seq of [0, -5]) {
+        await db
+          .insertInto('audit_log')
+          .values({ ...row.rows[0], seq } as never)
+          .execute();
+        const forged = await w.service.verifyAudit(null);
+        assert.deepEqual(forged.firstBad, { seq, reason: `row ${seq} lies before row 1 (forged)` });
+        await sql`delete from audit_log where seq = ${seq}`.execute(db);
+      }
+      const head = await sql<Record<string, unknown>>`select * from audit_head`.execute(db);
+      await sql`delete from audit_head`.execute(db);
+      const headless = await w.service.verifyAudit(null);
+      assert.deepEqual(headless.firstBad, { seq: 1, reason: 'the audit head row is missing' });
+      await db
+        .insertInto('audit_head')
+        .values(head.rows[0] as never)
+        .execute();
+      assert.equal((await w.service.verifyAudit(null)).ok, true);
     });
   });
 }

@@ -201,7 +201,7 @@ export const ERROR_CATALOGUE = {
   KHIEN_ERR_LAST_ADMIN_KEY: {
     status: 409,
     description:
-      'The key is the last live admin key: revoking it would leave no one able to manage keys. Create another admin key first.',
+      'The key is the last live admin key without an expiry: revoking it would leave no one able to manage keys (an expiring one would, later). Create another admin key first.',
   },
   KHIEN_ERR_ALREADY_BOOTSTRAPPED: {
     status: 409,

@@ -47,6 +47,10 @@ export async function queryAuditLog(db: Kysely<Database>, query: AuditQuery): Pr
  */
 export async function verifyAuditChain(db: Kysely<Database>): Promise<AuditVerification> {
   const head = await readHead(db);
+  // The migration writes the head row; without it nothing anchors the chain.
+  if (head === null) return broken(0, 1, 'the audit head row is missing');
+  const before = await rowBeforeFirst(db);
+  if (before !== null) return broken(0, before, `row ${before} lies before row 1 (forged)`);
   let expectedSeq = 1;
   let prev = GENESIS_HASH;
   while (expectedSeq <= head.seq) {
@@ -94,13 +98,23 @@ function missing(from: number, to: number): string {
   return from === to ? `row ${from} is missing` : `rows ${from}..${to} are missing`;
 }
 
-async function readHead(db: Kysely<Database>): Promise<{ seq: number; hash: string }> {
+async function readHead(db: Kysely<Database>): Promise<{ seq: number; hash: string } | null> {
   const head = await db
     .selectFrom('audit_head')
     .select(['seq', 'hash'])
     .where('id', '=', 1)
     .executeTakeFirst();
-  return head ? { seq: Number(head.seq), hash: head.hash } : { seq: 0, hash: GENESIS_HASH };
+  return head ? { seq: Number(head.seq), hash: head.hash } : null;
+}
+
+/** A row numbered below 1, which no write makes (sequences start at 1). */
+async function rowBeforeFirst(db: Kysely<Database>): Promise<number | null> {
+  const low = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.min('seq').as('seq'))
+    .where('seq', '<', 1)
+    .executeTakeFirst();
+  return low?.seq === null || low?.seq === undefined ? null : Number(low.seq);
 }
 
 /**
@@ -113,7 +127,7 @@ async function rowsPastHead(db: Kysely<Database>): Promise<number | null> {
     .selectFrom('audit_log')
     .select((eb) => eb.fn.max('seq').as('seq'))
     .executeTakeFirst();
-  const head = await readHead(db);
+  const head = (await readHead(db)) ?? { seq: 0 };
   if (top?.seq === null || top?.seq === undefined || Number(top.seq) <= head.seq) return null;
   const first = await db
     .selectFrom('audit_log')

@@ -5,7 +5,7 @@
 import { KhienError } from '../errors/index.js';
 import { canSeeBankRecord, requireBankOwner, requireRole } from './authorisation.js';
 import { newId } from './ids.js';
-import { checkName } from './parties.js';
+import { checkName, foldName } from './parties.js';
 import type { ServiceContext } from './service-context.js';
 import {
   BANK_KINDS,
@@ -37,15 +37,12 @@ export class Banks {
     const policy = checkPolicy({ ...DEFAULT_POLICY, ...(input.policy ?? {}) });
     const id = newId('bank');
     await inWriteTransaction(this.ctx.store, this.ctx.now(), async (tx) => {
-      const taken = await tx.trx
-        .selectFrom('banks')
-        .select('id')
-        .where('name', '=', name)
-        .executeTakeFirst();
+      const banks = await tx.trx.selectFrom('banks').select(['id', 'name']).execute();
+      const taken = banks.find((b) => foldName(b.name) === foldName(name));
       if (taken) {
         throw new KhienError(
           'KHIEN_ERR_ALREADY_EXISTS',
-          `a bank named ${JSON.stringify(name)} exists`,
+          `a bank named ${JSON.stringify(taken.name)} exists`,
           { id: taken.id },
         );
       }

@@ -26,7 +26,7 @@ import { runImport } from './import-job.js';
 import { MatchEngine, type IndexFactory, type PdqSearchOffload } from './match-engine.js';
 import { MatchRecorder } from './match-recorder.js';
 import { Matching } from './matching.js';
-import { Parties } from './parties.js';
+import { checkTime, Parties } from './parties.js';
 import type { ServiceContext } from './service-context.js';
 import { inWriteTransaction } from './write-transaction.js';
 import type {
@@ -324,8 +324,18 @@ export class KhienService {
   /** Auditor: rows by time, organisation and action. */
   async queryAudit(actor: Actor, query: AuditQuery = {}): Promise<AuditPage> {
     requireRole(actor, 'auditor');
+    // Rows hold UTC times as text: an offset such as +07:00 must be read, not compared.
+    const from = checkTime(query.from, 'from') ?? undefined;
+    const to = checkTime(query.to, 'to') ?? undefined;
+    if (from !== undefined && to !== undefined && from > to) {
+      throw new KhienError(
+        'KHIEN_ERR_INVALID_ARGUMENT',
+        `from (${from}) lies after to (${to}): the range is empty`,
+        { from, to },
+      );
+    }
     await this.ctx.recorder.flush();
-    return queryAuditLog(this.ctx.store.db, query);
+    return queryAuditLog(this.ctx.store.db, { ...query, from, to });
   }
 
   /** Auditor (or the CLI with no actor): walks the chain and names the first bad row. */

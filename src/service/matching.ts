@@ -144,6 +144,18 @@ export class Matching {
 
   async statistics(actor: Actor, input: StatisticsInput): Promise<Statistics> {
     requireRole(actor, 'admin', 'auditor', 'curator', 'matcher');
+    for (const [what, day] of [
+      ['from', input.from],
+      ['to', input.to],
+    ] as const) {
+      if (day !== undefined && !isCalendarDay(day)) {
+        throw new KhienError(
+          'KHIEN_ERR_INVALID_ARGUMENT',
+          `${what} must be a calendar day YYYY-MM-DD, got ${JSON.stringify(day)}`,
+          { [what]: day },
+        );
+      }
+    }
     if (input.from !== undefined && input.to !== undefined && input.from > input.to) {
       throw new KhienError(
         'KHIEN_ERR_INVALID_ARGUMENT',
@@ -309,6 +321,13 @@ export class Matching {
     }
     return out;
   }
+}
+
+/** `2026-02-28` yes; `2026-02-30`, `2026-13-01` and other shapes no. */
+function isCalendarDay(day: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
+  const t = Date.parse(`${day}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === day;
 }
 
 function toHit(h: CandidateHit, e: HitEntry, type: SignalType): MatchHit {

@@ -179,7 +179,7 @@ export class Parties {
         .executeTakeFirst();
       if (!row)
         throw new KhienError('KHIEN_ERR_KEY_NOT_FOUND', `no API key has id ${keyId}`, { keyId });
-      if (row.revoked_at === null) await refuseLastAdmin(tx.trx, row, tx.at);
+      if (row.revoked_at === null) await refuseLastAdmin(tx.trx, row);
       const revokedAt = row.revoked_at ?? tx.at;
       await tx.trx
         .updateTable('api_keys')
@@ -208,14 +208,13 @@ export class Parties {
   }
 
   /**
-   * Names are unique whatever their case or Unicode composition ("National hotline" and
-   * "national HOTLINE" are one organisation); accents still count ("Bộ" is not "Bo"). The
-   * table holds tens of rows, so the comparison is done here rather than in two SQL dialects.
+   * Names are unique as foldName sees them ("National hotline" and "national HOTLINE" are one
+   * organisation). The table holds tens of rows, so the comparison is done here rather than in
+   * two SQL dialects.
    */
   private async insertOrganisation(tx: WriteTx, name: string, kind: string): Promise<Organisation> {
-    const fold = (n: string) => n.normalize('NFC').toLocaleLowerCase('vi');
     const all = await tx.trx.selectFrom('organisations').select(['id', 'name']).execute();
-    const taken = all.find((o) => fold(o.name) === fold(name));
+    const taken = all.find((o) => foldName(o.name) === foldName(name));
     if (taken) {
       throw new KhienError(
         'KHIEN_ERR_ALREADY_EXISTS',
@@ -258,6 +257,21 @@ function orgNotFound(orgId: string): KhienError {
 }
 
 /** A trimmed name of 1..200 characters. */
+/**
+ * A name as people tell names apart: compatibility forms folded (fullwidth letters, the "ﬁ"
+ * ligature), invisible characters dropped, runs of spaces made one, case folded fully (so
+ * "Straße" is "STRASSE"). Accents still count: "Bộ Công an" is not "Bo Cong an".
+ */
+export function foldName(name: string): string {
+  return name
+    .normalize('NFKC')
+    .replace(/[\u00AD\u200B-\u200F\u2060\uFEFF]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLocaleUpperCase('vi')
+    .toLocaleLowerCase('vi');
+}
+
 export function checkName(value: unknown, what: string): string {
   const s = typeof value === 'string' ? value.trim() : '';
   if (s.length === 0 || s.length > 200) {
@@ -294,26 +308,27 @@ function checkRoles(roles: unknown): string[] {
 }
 
 /**
- * Refuses to revoke the last live admin key. Bootstrap runs only on an empty database, so with
- * no admin key left no one could create or revoke keys again short of editing the store.
+ * Refuses to revoke the last live admin key that never expires. Bootstrap runs only on an
+ * empty database, so with no admin key left no one could create or revoke keys again short of
+ * editing the store; a key that expires does not count, since it would leave the same lockout
+ * behind when its time comes.
  */
 async function refuseLastAdmin(
   trx: Transaction<Database>,
   row: { id: string; roles: string },
-  now: string,
 ): Promise<void> {
   if (!row.roles.split(',').includes('admin')) return;
   const live = await trx
     .selectFrom('api_keys')
     .select(['id', 'roles'])
     .where('revoked_at', 'is', null)
-    .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .where('expires_at', 'is', null)
     .where('id', '!=', row.id)
     .execute();
   if (live.some((k) => k.roles.split(',').includes('admin'))) return;
   throw new KhienError(
     'KHIEN_ERR_LAST_ADMIN_KEY',
-    `key ${row.id} is the last live admin key; create another admin key before revoking it`,
+    `key ${row.id} is the last admin key without an expiry; create another before revoking it`,
     { keyId: row.id },
   );
 }
@@ -330,6 +345,13 @@ export function checkTime(
     throw new KhienError(
       'KHIEN_ERR_INVALID_ARGUMENT',
       `${what} must be an ISO 8601 time, got ${JSON.stringify(value)}`,
+    );
+  }
+  // Stored times compare as text, which holds for four-digit years only.
+  if (t >= Date.UTC(10000, 0, 1) || t < Date.UTC(1000, 0, 1)) {
+    throw new KhienError(
+      'KHIEN_ERR_INVALID_ARGUMENT',
+      `${what} must lie between the years 1000 and 9999, got ${JSON.stringify(value)}`,
     );
   }
   const iso = new Date(t).toISOString();

@@ -289,7 +289,7 @@ export interface QueryResult {
    */
   readonly allowListed: boolean;
   readonly suppressed: number;
-  /** The PDQ quality is below the minimum of a bank it came within distance of: not matched. */
+  /** The PDQ quality is below the minimum of a bank the caller may match: not matched there. */
   readonly lowQuality: boolean;
 }
 

@@ -9,7 +9,7 @@ import { logger } from '../../log/logger.js';
 import { startServer } from '../../server/run-server.js';
 import type { RegisterCommand } from './index.js';
 
-const SERVE_SETTINGS: readonly SettingName[] = [
+export const SERVE_SETTINGS: readonly SettingName[] = [
   'dataDir',
   'databaseUrl',
   'host',
@@ -18,6 +18,9 @@ const SERVE_SETTINGS: readonly SettingName[] = [
   'maxBatchSize',
   'maxUploadBytes',
   'maxJsonBodyBytes',
+  'requestTimeoutMs',
+  'headersTimeoutMs',
+  'keepAliveTimeoutMs',
   'maxImageBytes',
   'maxImagePixels',
   'reviewsRequired',

@@ -68,8 +68,10 @@ test("a PDQ query below a bank's minimum quality is not matched there; unknown q
   assert.deepEqual(q(0), [[], true]);
   // Quality is a PDQ notion: digest queries are exact file matches and always count.
   assert.deepEqual(applyMatchPolicy(hits, banks, false, 0).kept.length, 2);
-  // A query that hits nothing is not called low quality.
-  assert.equal(applyMatchPolicy([], banks, true, 0).lowQuality, false);
+  // Said of the query, whether or not anything lay near it; never of a digest query.
+  assert.equal(applyMatchPolicy([], banks, true, 0).lowQuality, true);
+  assert.equal(applyMatchPolicy([], banks, true, 80).lowQuality, false);
+  assert.equal(applyMatchPolicy([], banks, false, 0).lowQuality, false);
 });
 
 test('for one piece of media an allow-list hit on one signal suppresses the others', () => {

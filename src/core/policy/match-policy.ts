@@ -27,7 +27,7 @@ export interface PolicyOutcome<H extends CandidateHit> {
   readonly kept: H[];
   readonly allowListed: boolean;
   readonly suppressed: number;
-  /** The query's PDQ quality was below the minimum of a bank it would otherwise have hit. */
+  /** The query's PDQ quality is below the minimum of a bank the caller may match. */
   readonly lowQuality: boolean;
 }
 
@@ -43,18 +43,15 @@ export function applyMatchPolicy<H extends CandidateHit>(
   pdq: boolean,
   quality: number | null = null,
 ): PolicyOutcome<H> {
-  let lowQuality = false;
+  const tooLow = (bank: BankMatchPolicy) => pdq && quality !== null && quality < bank.minQuality;
+  // Said of the query, hits or not: the caller learns that some banks were not searched.
+  const lowQuality = [...banks.values()].some(tooLow);
   const within = hits.filter((h) => {
     const bank = banks.get(h.bankId);
     if (bank === undefined) return false;
     if (h.variant !== 0 && !bank.dihedral) return false;
     if (!pdq) return true;
-    if (h.distance > bank.pdqMaxDistance) return false;
-    if (quality !== null && quality < bank.minQuality) {
-      lowQuality = true;
-      return false;
-    }
-    return true;
+    return h.distance <= bank.pdqMaxDistance && !tooLow(bank);
   });
 
   const allowListed = within.some((h) => banks.get(h.bankId)!.kind === 'allow');

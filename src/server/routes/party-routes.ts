@@ -92,7 +92,7 @@ export function partyRoutes({ service }: ServerContext): AnyRouteSpec[] {
       params: KEY_ID_PARAMS,
       status: 200,
       response: KEY_INFO,
-      errors: ['KHIEN_ERR_KEY_NOT_FOUND'],
+      errors: ['KHIEN_ERR_KEY_NOT_FOUND', 'KHIEN_ERR_LAST_ADMIN_KEY'],
       handler: ({ actor, params }) => service.revokeKey(actor, params.keyId),
     }),
   ];

@@ -1,0 +1,40 @@
+// Every setting the server reads is a flag of `khien serve` (docs/configuration.md names the
+// flag of each; a setting missing from the command's list answered "unknown option").
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Command } from 'commander';
+import { SETTINGS, type SettingName } from '../../src/config/settings.js';
+import { registerServe } from '../../src/cli/commands/serve.js';
+
+/** Settings of other commands: hashing files, video, import, the CLI's own key. */
+const NOT_SERVE: readonly SettingName[] = [
+  'hashConcurrency',
+  'ffmpegPath',
+  'ffprobePath',
+  'maxVideoBytes',
+  'maxVideoSeconds',
+  'maxVideoPixels',
+  'videoTimeoutMs',
+  'importChunkSize',
+  'apiKey',
+];
+
+const kebab = (name: string) => '--' + name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+
+test('khien serve takes a flag for every server setting', () => {
+  const program = new Command('khien');
+  registerServe(program, () => undefined);
+  const serve = program.commands.find((c) => c.name() === 'serve')!;
+  const flags = serve.options.map((o) => o.long).sort();
+  const expected = (Object.keys(SETTINGS) as SettingName[])
+    .filter((s) => !NOT_SERVE.includes(s))
+    .map(kebab)
+    .sort();
+  assert.deepEqual(
+    flags.filter((f) => f !== '--config'),
+    expected,
+  );
+  for (const f of ['--request-timeout-ms', '--headers-timeout-ms', '--keep-alive-timeout-ms']) {
+    assert.ok(flags.includes(f), f);
+  }
+});
