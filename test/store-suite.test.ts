@@ -100,6 +100,65 @@ for (const kind of STORE_KINDS) {
       assert.equal((await w.service.match(w.platform, query)).results[0].matches.length, 0);
     });
 
+    test('a failed sync does not stop later ones; a failed engine update does not fail the write', async () => {
+      const engine = (w.service as unknown as { ctx: { engine: { add: (s: unknown) => void } } })
+        .ctx.engine;
+      const realAdd = engine.add.bind(engine);
+      let failures = 0;
+      const failOnce = () => {
+        engine.add = () => {
+          engine.add = realAdd;
+          failures += 1;
+          throw new RangeError('the index refused the signal');
+        };
+      };
+      const other = new KhienService({ store: ts.store, config: testConfig(), matchEngine: false });
+      const pdq = randomPdq();
+      const query = { signals: [{ type: 'pdq' as const, value: pdq }] };
+      const e = await other.contribute(w.authority, {
+        bankId: w.bank.id,
+        signals: [{ type: 'pdq', value: pdq, quality: 90 }],
+        facts: SEXUAL_FACTS,
+      });
+      await other.review(w.hotline, e.id, { decision: 'confirm' });
+      await other.review(w.ngo, e.id, { decision: 'confirm' });
+      failOnce();
+      await assert.rejects(w.service.syncNow(), /the index refused the signal/);
+      await w.service.syncNow(); // chained after the failed run, it must still run
+      assert.equal((await w.service.match(w.platform, query)).results[0].matches.length, 1);
+
+      // This process's own confirmation: committed, so answered as done even if the engine
+      // update after the commit throws; the sync brings the engine up to date.
+      const pdq2 = randomPdq();
+      const e2 = await w.service.contribute(w.authority, {
+        bankId: w.bank.id,
+        signals: [{ type: 'pdq', value: pdq2, quality: 90 }],
+        facts: SEXUAL_FACTS,
+      });
+      await w.service.review(w.hotline, e2.id, { decision: 'confirm' });
+      failOnce();
+      const done = await w.service.review(w.ngo, e2.id, { decision: 'confirm' });
+      assert.equal(done.status, 'confirmed');
+      assert.equal(failures, 2);
+      await w.service.syncNow();
+      const query2 = { signals: [{ type: 'pdq' as const, value: pdq2 }] };
+      assert.equal((await w.service.match(w.platform, query2)).results[0].matches.length, 1);
+    });
+
+    if (kind.name === 'postgres') {
+      test('the signal id sequence stops where the match index does (2^32 - 1)', async () => {
+        const max = await sql<{ max: string }>`
+          select s.max_value::text as max from pg_sequences s
+          where s.schemaname || '.' || s.sequencename = pg_get_serial_sequence('signals', 'id')`.execute(
+          ts.store.db,
+        );
+        assert.deepEqual(
+          max.rows.map((r) => r.max),
+          ['4294967295'],
+        );
+      });
+    }
+
     test('start re-derives verdicts of an older rule-set version and loads confirmed signals', async () => {
       const pdq = randomPdq();
       const e = await w.service.contribute(w.authority, {

@@ -157,17 +157,21 @@ export class KhienService {
 
   /** Replays changes other processes made to entries into the engine. */
   async syncNow(): Promise<void> {
-    this.syncing = this.syncing.then(async () => {
-      for (;;) {
-        const mark = await replayTransitions(
-          this.ctx.store.db,
-          this.ctx.engine,
-          this.transitionMark,
-        );
-        if (mark === this.transitionMark) return;
-        this.transitionMark = mark;
-      }
-    });
+    // A failed run (the store unreachable for a moment) must not fail every later one: chained
+    // on a rejected promise, none of them would run again.
+    this.syncing = this.syncing
+      .catch(() => undefined)
+      .then(async () => {
+        for (;;) {
+          const mark = await replayTransitions(
+            this.ctx.store.db,
+            this.ctx.engine,
+            this.transitionMark,
+          );
+          if (mark === this.transitionMark) return;
+          this.transitionMark = mark;
+        }
+      });
     return this.syncing;
   }
 

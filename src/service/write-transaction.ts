@@ -4,6 +4,7 @@
  * updates are queued as after-commit hooks so the index never holds what the store rolled back.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { logger } from '../log/logger.js';
 import { insertRows } from '../store/insert-rows.js';
 import type { AuditLogTable, Database } from '../store/database.js';
 import type { Store, StoreDialect } from '../store/open-store.js';
@@ -86,7 +87,15 @@ async function runWrite<T>(
     await appendAudit(trx, store.dialect, at, events);
     return out;
   });
-  for (const hook of hooks) hook();
+  // The write is committed: a hook that fails (the engine refusing a signal) must not turn it
+  // into an error answer. The engine sync replays the change; the failure is logged here.
+  for (const hook of hooks) {
+    try {
+      hook();
+    } catch (err) {
+      logger.error({ err }, 'after-commit hook failed; the engine sync will replay the change');
+    }
+  }
   return result;
 }
 

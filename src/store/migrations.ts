@@ -16,6 +16,9 @@ export function migrationProvider(dialect: StoreDialect): MigrationProvider {
     getMigrations: async (): Promise<Record<string, Migration>> => ({
       '0001_initial': { up: (db) => initial(db, dialect) },
       '0002_bigint_ids': { up: (db) => (dialect === 'postgres' ? widenIds(db) : noChange()) },
+      '0003_signal_id_ceiling': {
+        up: (db) => (dialect === 'postgres' ? capSignalIds(db) : noChange()),
+      },
     }),
   };
 }
@@ -275,4 +278,21 @@ async function widenIds(db: Db): Promise<void> {
       select pg_get_serial_sequence(${table}, 'id') as name`.execute(db);
     await sql`alter sequence ${sql.raw(found.rows[0].name)} as bigint`.execute(db);
   }
+}
+
+/**
+ * The match index holds signal ids in 32-bit words. A signal id past 2^32 - 1 could be stored
+ * but never indexed: the confirmation would commit and the index refuse it, so the entry would
+ * never match. The sequence stops there instead, and an insert past it fails inside its own
+ * transaction, before anything is committed. (SQLite's rowids grow by one from the largest, so
+ * they reach it only by hand.)
+ */
+export const MAX_SIGNAL_ID = 0xffffffff;
+
+async function capSignalIds(db: Db): Promise<void> {
+  const found = await sql<{ name: string }>`
+    select pg_get_serial_sequence('signals', 'id') as name`.execute(db);
+  await sql`alter sequence ${sql.raw(found.rows[0].name)} maxvalue ${sql.raw(String(MAX_SIGNAL_ID))}`.execute(
+    db,
+  );
 }
