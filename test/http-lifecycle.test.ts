@@ -454,10 +454,10 @@ function lifecycle(databaseUrl: string | undefined): void {
       200,
     );
     assert.deepEqual(
-      audited.records.map((r) => [r.subject, r.orgId, r.details.entryStatus]),
+      audited.records.map((r) => [r.subject, r.orgId, r.details.entryStatus, r.details.reason]),
       [
-        [matchId, w.orgs.platform, 'disputed'],
-        [matchId, w.orgs.platform, 'disputed'],
+        [matchId, w.orgs.platform, 'disputed', 'a street scene'],
+        [matchId, w.orgs.platform, 'disputed', null],
       ],
     );
 

@@ -45,10 +45,17 @@ export function bearerKey(header: string | undefined): string {
   }
   const [scheme, ...rest] = words;
   if (scheme.toLowerCase() !== 'bearer') {
+    // A key sent without its scheme must not be echoed back (answers end up in client logs).
+    if (rest.length === 0 || /^khien_/i.test(scheme)) {
+      throw new KhienError(
+        'KHIEN_ERR_UNAUTHENTICATED',
+        'expected "Authorization: Bearer <key>", got a value without the "Bearer" scheme',
+      );
+    }
     throw new KhienError(
       'KHIEN_ERR_UNAUTHENTICATED',
-      `expected "Authorization: Bearer <key>", got the scheme "${scheme}"`,
-      { scheme },
+      `expected "Authorization: Bearer <key>", got the scheme "${scheme.slice(0, 20)}"`,
+      { scheme: scheme.slice(0, 20) },
     );
   }
   // Node drops the trailing space of "Bearer ", so an empty key arrives as the scheme alone.

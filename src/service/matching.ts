@@ -136,7 +136,12 @@ export class Matching {
         actor,
         action: 'match.feedback',
         subject: matchId,
-        details: { entryId: event.entry_id, kind: input.kind, entryStatus: status },
+        details: {
+          entryId: event.entry_id,
+          kind: input.kind,
+          reason: input.reason ?? null,
+          entryStatus: status,
+        },
       });
     });
     return { matchId, entryId: event.entry_id, entryStatus: status };
