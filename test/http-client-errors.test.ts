@@ -205,6 +205,27 @@ test('requests that are not HTTP/1.1 are 400 KHIEN_ERR_MALFORMED_REQUEST naming 
   }
 });
 
+test('a valid request pipelined before bad bytes is answered first, then the refusal', async () => {
+  const body = JSON.stringify({ signals: [{ type: 'md5', value: 'ab'.repeat(16) }] });
+  for (const [first, status] of [
+    ['GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n', 200],
+    [matchHead(Buffer.byteLength(body)) + body, 200], // answered after async work
+  ] as const) {
+    for (const [bad, code] of [
+      ['FOO\r\n\r\n', 400],
+      [`GET /${'x'.repeat(20_000)} HTTP/1.1\r\nHost: localhost\r\n\r\n`, 431],
+    ] as const) {
+      const answer = await rawRequest(first + bad);
+      assert.equal(answer.status, status, "the first answer is the first request's");
+      const firstLength = Number(answer.headers['content-length']);
+      const rest = answer.body.slice(firstLength);
+      assert.match(rest, new RegExp(`^HTTP/1\\.1 ${code} `), JSON.stringify(rest.slice(0, 80)));
+      const refusal = parseResponse(rest);
+      assert.equal(refusal.headers.connection, 'close');
+    }
+  }
+});
+
 test('a well-formed request still answers normally over the same server', async () => {
   const body = '{"signals":[{"type":"md5","value":"d41d8cd98f00b204e9800998ecf8427e"}]}';
   const answer = await rawRequest(

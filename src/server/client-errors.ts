@@ -43,10 +43,31 @@ export function clientErrorHandler(
       { requestId, status: error.status, code: error.code, parserError: err.code },
       'client error',
     );
-    socket.end(rawResponse(error, requestId));
-    const linger = setTimeout(() => socket.destroy(), LINGER_MS).unref();
-    socket.once('close', () => clearTimeout(linger));
+    let sent = false;
+    const answer = () => {
+      if (sent || socket.destroyed || !socket.writable) return;
+      sent = true;
+      socket.end(rawResponse(error, requestId));
+      const linger = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+      socket.once('close', () => clearTimeout(linger));
+    };
+    // Node keeps the response being written on the socket as `_httpMessage` (undocumented).
+    const inFlight = (socket as { _httpMessage?: OutgoingResponse | null })._httpMessage;
+    if (inFlight && inFlight.req?.complete === true && inFlight.writableFinished !== true) {
+      // A whole request pipelined before the bad bytes is still being answered: its answer
+      // goes first, or the client would read our error as the answer to it.
+      inFlight.once('finish', answer).once('close', answer);
+    } else if (inFlight?.headersSent === true && inFlight.writableFinished !== true) {
+      socket.destroy(); // the refused request's own answer has begun: ours would corrupt it
+    } else answer();
   };
+}
+
+interface OutgoingResponse {
+  readonly req?: { readonly complete?: boolean };
+  readonly headersSent?: boolean;
+  readonly writableFinished?: boolean;
+  once(event: 'finish' | 'close', listener: () => void): OutgoingResponse;
 }
 
 /**
@@ -93,15 +114,11 @@ export function clientError(
 }
 
 /**
- * False when writing would do harm: the socket is gone or closing, or a response to an
- * earlier request on it has started, which bytes of ours would corrupt. Node's own handler
- * makes the same checks.
+ * False when there is no one to write to: the socket is gone or closing. (A response to an
+ * earlier request still being written is waited for, never interleaved with.)
  */
 function canAnswer(socket: Socket): boolean {
-  if (socket.destroyed || !socket.writable) return false;
-  // Node keeps the response being written on the socket as `_httpMessage` (undocumented).
-  const inFlight = (socket as { _httpMessage?: { headersSent?: boolean } | null })._httpMessage;
-  return !inFlight?.headersSent;
+  return !socket.destroyed && socket.writable;
 }
 
 /** A whole HTTP/1.1 response carrying `error` in our body shape, closing the connection. */
