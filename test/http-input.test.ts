@@ -195,10 +195,17 @@ test('facts not of the documented form are 400 KHIEN_ERR_FACTS_INVALID, by JSON 
   });
   assert.deepEqual(
     notJson.json(),
-    errorBody('KHIEN_ERR_MALFORMED_JSON', 'the multipart field "entry" is not valid JSON', {
-      field: 'entry',
-    }),
+    errorBody('KHIEN_ERR_MALFORMED_JSON', 'the multipart field "entry" is not valid JSON'),
   );
+
+  // The field is parsed as a JSON body is: a prototype-poisoning key is refused by name.
+  const poisoned = await send(w.server.app, 'POST', `/v1/banks/${w.bankId}/entries`, {
+    key: w.hotline.contributor,
+    upload: { media: Buffer.from('x'), fields: { entry: '{"facts":{"__proto__":{"x":1}}}' } },
+  });
+  assert.equal(poisoned.statusCode, 400);
+  assert.equal(poisoned.json().error.code, 'KHIEN_ERR_JSON_FORBIDDEN_KEY');
+  assert.match(poisoned.json().error.message, /^the multipart field "entry" holds the forbidden/);
 });
 
 test('a policy out of range is 400 naming the field, the limit and the value', async () => {

@@ -3,8 +3,8 @@
  * and dropped), listing by bank, reading with verdicts and history, and every lifecycle step:
  * review (confirm, reject, dispute), dispute resolution, disable, enable and delete (tombstone).
  */
-import { KhienError } from '../../errors/index.js';
 import { parseInput } from '../parse-input.js';
+import { parseJson } from '../json-body.js';
 import { defineRoute, type AnyRouteSpec, type UploadedMedia } from '../route-spec.js';
 import type { ServerContext } from '../build-server.js';
 import { BANK_ID_PARAMS } from '../schemas/bank-schemas.js';
@@ -204,15 +204,7 @@ export function entryRoutes({ service }: ServerContext): AnyRouteSpec[] {
 function uploadMetadata(upload: UploadedMedia) {
   const text = upload.fields[ENTRY_FIELD];
   if (text === undefined) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new KhienError(
-      'KHIEN_ERR_MALFORMED_JSON',
-      `the multipart field "${ENTRY_FIELD}" is not valid JSON`,
-      { field: ENTRY_FIELD },
-    );
-  }
+  // As a JSON body is parsed: the same refusals (malformed, prototype-poisoning keys).
+  const value = parseJson(text, `the multipart field "${ENTRY_FIELD}"`);
   return parseInput(ENTRY_METADATA, value, ENTRY_FIELD, FACT_CODES);
 }
