@@ -226,6 +226,38 @@ test('a valid request pipelined before bad bytes is answered first, then the ref
   }
 });
 
+test('several valid requests pipelined before bad bytes are all answered, in order, first', async () => {
+  const body = JSON.stringify({ signals: [{ type: 'md5', value: 'ab'.repeat(16) }] });
+  const valid = [
+    'GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n',
+    matchHead(Buffer.byteLength(body)) + body,
+    'GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n',
+  ].join('');
+  const answer = await rawRequest(valid + 'FOO\r\n\r\n');
+  // The first response's head was parsed off; the others are in its body's tail.
+  const statuses = [
+    answer.status,
+    ...[...answer.body.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1])),
+  ];
+  assert.deepEqual(statuses, [200, 200, 200, 400]);
+});
+
+test('a pipelined request refused in its body gets one answer, not its own and ours', async () => {
+  const badChunked =
+    'POST /v1/match HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n' +
+    'Transfer-Encoding: chunked\r\n\r\nzz\r\n';
+  for (const auth of ['', 'Authorization: Bearer k1\r\n']) {
+    const bad = auth === '' ? badChunked : badChunked.replace('\r\n\r\n', `\r\n${auth}\r\n`);
+    for (let round = 0; round < 5; round++) {
+      const answer = await rawRequest('GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n' + bad);
+      assert.equal(answer.status, 200);
+      const rest = answer.body.slice(Number(answer.headers['content-length']));
+      const statuses = [...rest.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]));
+      assert.equal(statuses.length, 1, `answers after the first: ${statuses.join(', ')}`);
+    }
+  }
+});
+
 test('a well-formed request still answers normally over the same server', async () => {
   const body = '{"signals":[{"type":"md5","value":"d41d8cd98f00b204e9800998ecf8427e"}]}';
   const answer = await rawRequest(

@@ -171,17 +171,17 @@ test('a missing, foreign or unknown key is 401 with WWW-Authenticate', async () 
     ),
   );
 
-  // A key without its scheme is not echoed back.
-  const bare = await send(app, 'GET', '/v1/banks', {
-    headers: { authorization: 'khien_abcdefghijklmnop_secretsecretsecret' },
-  });
-  assert.deepEqual(
-    bare.json(),
-    errorBody(
-      'KHIEN_ERR_UNAUTHENTICATED',
-      'expected "Authorization: Bearer <key>", got a value without the "Bearer" scheme',
-    ),
-  );
+  // A key without its scheme, or any word not a known scheme, is not echoed back.
+  for (const authorization of ['khien_abcdefghijklmnop_secretsecretsecret', 'hunter2 more']) {
+    const bare = await send(app, 'GET', '/v1/banks', { headers: { authorization } });
+    assert.deepEqual(
+      bare.json(),
+      errorBody(
+        'KHIEN_ERR_UNAUTHENTICATED',
+        'expected "Authorization: Bearer <key>", got a value without the "Bearer" scheme',
+      ),
+    );
+  }
 
   // "Bearer " arrives as "Bearer": Node drops the trailing space of a header value.
   for (const authorization of ['Bearer ', 'Bearer', 'bearer   ']) {

@@ -86,14 +86,25 @@ for (const kind of STORE_KINDS) {
           err.code === 'KHIEN_ERR_INVALID_ARGUMENT' &&
           err.message!.startsWith('expiresAt must lie in the future, got 2020-01-01T00:00:00.000Z'),
       );
-      await rejectsWith(
-        w.service.createKey(w.admin, {
-          orgId: w.orgs.platform,
-          roles: ['matcher'],
-          expiresAt: '+275760-09-13T00:00:00Z',
-        }),
-        'KHIEN_ERR_INVALID_ARGUMENT',
-      );
+      for (const expiresAt of ['+275760-09-13T00:00:00Z', '2099-02-30T00:00:00Z', '2099-04-31']) {
+        await rejectsWith(
+          w.service.createKey(w.admin, { orgId: w.orgs.platform, roles: ['matcher'], expiresAt }),
+          'KHIEN_ERR_INVALID_ARGUMENT',
+        );
+      }
+      // A time without an offset is UTC, whatever the machine's zone.
+      const noOffset = await w.service.createKey(w.admin, {
+        orgId: w.orgs.platform,
+        roles: ['matcher'],
+        expiresAt: '2099-01-01T07:30:00',
+      });
+      assert.equal(noOffset.info.expiresAt, '2099-01-01T07:30:00.000Z');
+      const leap = await w.service.createKey(w.admin, {
+        orgId: w.orgs.platform,
+        roles: ['matcher'],
+        expiresAt: '2096-02-29T00:00:00+07:00',
+      });
+      assert.equal(leap.info.expiresAt, '2096-02-28T17:00:00.000Z');
       const soon = await w.service.createKey(w.admin, {
         orgId: w.orgs.platform,
         roles: ['matcher'],
@@ -152,9 +163,15 @@ for (const kind of STORE_KINDS) {
       });
       assert.equal(other.name, 'Bo Cong an');
       await w.service.createOrganisation(w.admin, { name: 'Straße', kind: 'ngo' });
+      for (const name of ['STRASSE', 'STRAẞE', 'Stra\u202Eße']) {
+        await rejectsWith(
+          w.service.createOrganisation(w.admin, { name, kind: 'ngo' }),
+          'KHIEN_ERR_ALREADY_EXISTS',
+        );
+      }
       await rejectsWith(
-        w.service.createOrganisation(w.admin, { name: 'STRASSE', kind: 'ngo' }),
-        'KHIEN_ERR_ALREADY_EXISTS',
+        w.service.createOrganisation(w.admin, { name: '\u200b\u2066', kind: 'ngo' }),
+        'KHIEN_ERR_INVALID_ARGUMENT',
       );
       await rejectsWith(
         w.service.createBank(w.authority, { name: w.bank.name.toUpperCase() }),

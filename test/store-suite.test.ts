@@ -18,6 +18,7 @@ import { makeWorld, randomPdq, SEXUAL_FACTS, testConfig, type World } from './se
 import { openStore } from '../src/store/open-store.js';
 import { inWriteTransaction } from '../src/service/write-transaction.js';
 import { verifyAuditChain } from '../src/service/audit-queries.js';
+import { toHttpError } from '../src/server/http-error.js';
 import { BankDirectory } from '../src/service/bank-directory.js';
 import { KhienService } from '../src/service/khien-service.js';
 import { VERDICT_RULES_VERSION } from '../src/core/policy/verdict-rules.js';
@@ -156,6 +157,42 @@ for (const kind of STORE_KINDS) {
           max.rows.map((r) => r.max),
           ['4294967295'],
         );
+      });
+
+      test('an entry past the signal id ceiling is refused whole, as KHIEN_ERR_CAPACITY_REACHED', async () => {
+        const db = ts.store.db;
+        const entries = async () =>
+          Number(
+            (await sql<{ n: string }>`select count(*) as n from entries`.execute(db)).rows[0].n,
+          );
+        const before = await entries();
+        await sql`select setval(pg_get_serial_sequence('signals', 'id'), 4294967295)`.execute(db);
+        try {
+          const refused = await w.service
+            .contribute(w.authority, {
+              bankId: w.bank.id,
+              signals: [{ type: 'pdq', value: randomPdq(), quality: 90 }],
+              facts: SEXUAL_FACTS,
+            })
+            .then(
+              () => assert.fail('the insert past the ceiling was accepted'),
+              (err: unknown) => toHttpError(err),
+            );
+          assert.deepEqual(
+            [refused.code, refused.status, refused.message],
+            [
+              'KHIEN_ERR_CAPACITY_REACHED',
+              507,
+              'the store reached its ceiling of 4,294,967,295 signal ids; nothing was written',
+            ],
+          );
+          assert.equal(await entries(), before, 'the entry row was rolled back with the signal');
+        } finally {
+          const top = await sql<{ m: string | null }>`select max(id) as m from signals`.execute(db);
+          await sql`select setval(pg_get_serial_sequence('signals', 'id'), ${Number(top.rows[0].m ?? 1)})`.execute(
+            db,
+          );
+        }
       });
     }
 

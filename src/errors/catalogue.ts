@@ -198,6 +198,11 @@ export const ERROR_CATALOGUE = {
     status: 409,
     description: 'An organisation or bank with that name already exists.',
   },
+  KHIEN_ERR_CAPACITY_REACHED: {
+    status: 507,
+    description:
+      'The store reached a built-in ceiling (signal id 4,294,967,295, the match index holding 32-bit ids); the write was rolled back.',
+  },
   KHIEN_ERR_LAST_ADMIN_KEY: {
     status: 409,
     description:

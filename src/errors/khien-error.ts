@@ -38,5 +38,14 @@ export function isKhienError(err: unknown, code?: ErrorCode): err is KhienError 
 export function toKhienError(err: unknown): KhienError {
   if (err instanceof KhienError) return err;
   const message = err instanceof Error ? err.message : String(err);
+  // PostgreSQL's sequence_generator_limit_exceeded: the signal id ceiling (migration 0003).
+  if ((err as { code?: unknown } | null)?.code === '2200H') {
+    return new KhienError(
+      'KHIEN_ERR_CAPACITY_REACHED',
+      'the store reached its ceiling of 4,294,967,295 signal ids; nothing was written',
+      {},
+      { cause: err },
+    );
+  }
   return new KhienError('KHIEN_ERR_INTERNAL', message, {}, { cause: err });
 }

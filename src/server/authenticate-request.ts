@@ -32,6 +32,9 @@ export function installAuthentication(scope: FastifyInstance, service: KhienServ
 }
 
 /** The key of a `Bearer` Authorization header; a coded error naming what was wrong. */
+/** Authorization schemes a client may send by mistake, named in the refusal. */
+const KNOWN_SCHEMES = ['Basic', 'Digest', 'Negotiate', 'NTLM', 'Token', 'ApiKey', 'HOBA'];
+
 export function bearerKey(header: string | undefined): string {
   const words = (header ?? '')
     .trim()
@@ -45,8 +48,10 @@ export function bearerKey(header: string | undefined): string {
   }
   const [scheme, ...rest] = words;
   if (scheme.toLowerCase() !== 'bearer') {
-    // A key sent without its scheme must not be echoed back (answers end up in client logs).
-    if (rest.length === 0 || /^khien_/i.test(scheme)) {
+    // Only a well-known scheme is named back: anything else may be a secret sent without its
+    // scheme, and answers end up in client logs.
+    const known = KNOWN_SCHEMES.find((k) => k.toLowerCase() === scheme.toLowerCase());
+    if (known === undefined) {
       throw new KhienError(
         'KHIEN_ERR_UNAUTHENTICATED',
         'expected "Authorization: Bearer <key>", got a value without the "Bearer" scheme',
@@ -54,8 +59,8 @@ export function bearerKey(header: string | undefined): string {
     }
     throw new KhienError(
       'KHIEN_ERR_UNAUTHENTICATED',
-      `expected "Authorization: Bearer <key>", got the scheme "${scheme.slice(0, 20)}"`,
-      { scheme: scheme.slice(0, 20) },
+      `expected "Authorization: Bearer <key>", got the scheme "${known}"`,
+      { scheme: known },
     );
   }
   // Node drops the trailing space of "Bearer ", so an empty key arrives as the scheme alone.

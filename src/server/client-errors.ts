@@ -4,7 +4,8 @@
  * a bad chunk) and a request not received within the time limits. Fastify's default answer has
  * its own body shape; this one has ours, written raw on the socket since there is no reply
  * object, and always closes the connection: after a parse error the rest of the byte stream
- * cannot be trusted to hold request boundaries.
+ * cannot be trusted to hold request boundaries. Answers to requests pipelined before the bad
+ * bytes are written first; a refused request Node already answered gets no second answer.
  */
 import { randomUUID } from 'node:crypto';
 import { maxHeaderSize, STATUS_CODES } from 'node:http';
@@ -52,14 +53,29 @@ export function clientErrorHandler(
       socket.once('close', () => clearTimeout(linger));
     };
     // Node keeps the response being written on the socket as `_httpMessage` (undocumented).
-    const inFlight = (socket as { _httpMessage?: OutgoingResponse | null })._httpMessage;
-    if (inFlight && inFlight.req?.complete === true && inFlight.writableFinished !== true) {
-      // A whole request pipelined before the bad bytes is still being answered: its answer
-      // goes first, or the client would read our error as the answer to it.
-      inFlight.once('finish', answer).once('close', answer);
-    } else if (inFlight?.headersSent === true && inFlight.writableFinished !== true) {
-      socket.destroy(); // the refused request's own answer has begun: ours would corrupt it
-    } else answer();
+    const current = () => (socket as { _httpMessage?: OutgoingResponse | null })._httpMessage;
+    // Whole requests pipelined before the bad bytes are still being answered: their answers
+    // go first, in order, or the client would read our error as the answer to one of them.
+    // If the refused request has an answer of its own by then (a 401 given before its body
+    // was read), that one is its answer: the connection closes after it, with nothing of ours.
+    let last: OutgoingResponse | null = null;
+    const next = () => {
+      if (sent) return;
+      const res = current();
+      if (res && res.req?.complete === true && res.writableFinished !== true) {
+        if (res !== last) res.once('finish', next).once('close', next); // else: waiting on it
+        last = res;
+        return;
+      }
+      if (res && res.req?.complete !== true && res.headersSent === true) {
+        sent = true;
+        if (res.writableFinished === true) socket.end();
+        else res.once('finish', () => socket.end()).once('close', () => socket.destroy());
+        return;
+      }
+      answer();
+    };
+    next();
   };
 }
 

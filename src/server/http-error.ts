@@ -4,7 +4,7 @@
  * content types, multipart limits) are translated into catalogue codes, so every error body has
  * the same shape: `{"error":{"code","message","details"}}`.
  */
-import { KhienError, isKhienError, type ErrorCode } from '../errors/index.js';
+import { KhienError, isKhienError, toKhienError, type ErrorCode } from '../errors/index.js';
 
 /** Fastify and plugin error codes → catalogue codes, with the message we answer with. */
 const FRAMEWORK_ERRORS: Readonly<Record<string, { code: ErrorCode; message: string }>> = {
@@ -77,6 +77,7 @@ export function toHttpError(err: unknown, contentType?: string): KhienError {
     );
   }
   if (known) return new KhienError(known.code, known.message, {}, { cause: err });
+  if (fastifyCode === '2200H') return toKhienError(err); // the store's signal id ceiling
 
   if (err instanceof SyntaxError && (err as { statusCode?: number }).statusCode === 400) {
     return new KhienError(

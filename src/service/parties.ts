@@ -265,16 +265,20 @@ function orgNotFound(orgId: string): KhienError {
 export function foldName(name: string): string {
   return name
     .normalize('NFKC')
-    .replace(/[\u00AD\u200B-\u200F\u2060\uFEFF]/g, '')
+    .replace(INVISIBLE, '')
     .replace(/\s+/g, ' ')
     .trim()
+    .toLocaleLowerCase('vi') // ẞ → ß, which upper-cases to SS
     .toLocaleUpperCase('vi')
     .toLocaleLowerCase('vi');
 }
 
+/** Soft hyphen, zero-width and direction marks, bidi embeddings and isolates, word joiner, BOM. */
+const INVISIBLE = /[\u00AD\u061C\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+
 export function checkName(value: unknown, what: string): string {
   const s = typeof value === 'string' ? value.trim() : '';
-  if (s.length === 0 || s.length > 200) {
+  if (s.length === 0 || s.length > 200 || foldName(s) === '') {
     throw new KhienError(
       'KHIEN_ERR_INVALID_ARGUMENT',
       `${what} must be 1..200 characters, got ${JSON.stringify(value)}`,
@@ -333,6 +337,21 @@ async function refuseLastAdmin(
   );
 }
 
+/**
+ * The instant an ISO 8601 time names, or NaN. Date.parse alone rolls an impossible day over
+ * (2027-02-30 becomes 2 March) and reads a time without an offset in the machine's zone; here
+ * the day must exist and a time without an offset is UTC, as the API documents.
+ */
+function parseInstant(text: string): number {
+  const day = /^([+-]?\d{4,6})-(\d{2})-(\d{2})/.exec(text);
+  if (day === null) return NaN;
+  const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])];
+  const check = new Date(Date.UTC(y, m - 1, d));
+  if (check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return NaN;
+  const bare = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text);
+  return Date.parse(bare ? `${text}Z` : text);
+}
+
 /** An ISO 8601 time normalised to the stored form, or null; with `after`, later than it. */
 export function checkTime(
   value: string | null | undefined,
@@ -340,7 +359,7 @@ export function checkTime(
   after?: string,
 ): string | null {
   if (value === null || value === undefined) return null;
-  const t = typeof value === 'string' ? Date.parse(value) : NaN;
+  const t = typeof value === 'string' ? parseInstant(value) : NaN;
   if (Number.isNaN(t)) {
     throw new KhienError(
       'KHIEN_ERR_INVALID_ARGUMENT',
