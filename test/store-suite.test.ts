@@ -21,6 +21,7 @@ import { verifyAuditChain } from '../src/service/audit-queries.js';
 import { toHttpError } from '../src/server/http-error.js';
 import { BankDirectory } from '../src/service/bank-directory.js';
 import { KhienService } from '../src/service/khien-service.js';
+import type { Entry } from '../src/service/types.js';
 import { VERDICT_RULES_VERSION } from '../src/core/policy/verdict-rules.js';
 import { migrationProvider } from '../src/store/migrations.js';
 import { isKhienError } from '../src/errors/index.js';
@@ -85,13 +86,7 @@ for (const kind of STORE_KINDS) {
     test("another process's confirmation reaches this engine on sync", async () => {
       const other = new KhienService({ store: ts.store, config: testConfig(), matchEngine: false });
       const pdq = randomPdq();
-      const e = await other.contribute(w.authority, {
-        bankId: w.bank.id,
-        signals: [{ type: 'pdq', value: pdq, quality: 90 }],
-        facts: SEXUAL_FACTS,
-      });
-      await other.review(w.hotline, e.id, { decision: 'confirm' });
-      await other.review(w.ngo, e.id, { decision: 'confirm' });
+      const e = await confirmedEntry(other, w, pdq);
       const query = { signals: [{ type: 'pdq' as const, value: pdq }] };
       assert.equal((await w.service.match(w.platform, query)).results[0].matches.length, 0);
       await w.service.syncNow();
@@ -116,13 +111,7 @@ for (const kind of STORE_KINDS) {
       const other = new KhienService({ store: ts.store, config: testConfig(), matchEngine: false });
       const pdq = randomPdq();
       const query = { signals: [{ type: 'pdq' as const, value: pdq }] };
-      const e = await other.contribute(w.authority, {
-        bankId: w.bank.id,
-        signals: [{ type: 'pdq', value: pdq, quality: 90 }],
-        facts: SEXUAL_FACTS,
-      });
-      await other.review(w.hotline, e.id, { decision: 'confirm' });
-      await other.review(w.ngo, e.id, { decision: 'confirm' });
+      await confirmedEntry(other, w, pdq);
       failOnce();
       await assert.rejects(w.service.syncNow(), /the index refused the signal/);
       await w.service.syncNow(); // chained after the failed run, it must still run
@@ -198,13 +187,7 @@ for (const kind of STORE_KINDS) {
 
     test('start re-derives verdicts of an older rule-set version and loads confirmed signals', async () => {
       const pdq = randomPdq();
-      const e = await w.service.contribute(w.authority, {
-        bankId: w.bank.id,
-        signals: [{ type: 'pdq', value: pdq, quality: 90 }],
-        facts: SEXUAL_FACTS,
-      });
-      await w.service.review(w.hotline, e.id, { decision: 'confirm' });
-      await w.service.review(w.ngo, e.id, { decision: 'confirm' });
+      const e = await confirmedEntry(w.service, w, pdq);
       await sql`update entries set verdicts = '{}', verdict_version = 'old' where id = ${e.id}`.execute(
         ts.store.db,
       );
@@ -232,13 +215,7 @@ for (const kind of STORE_KINDS) {
         await db.updateTable('audit_head').set({ seq: PAST_INT32 }).where('id', '=', 1).execute();
         await setSignalSequence(big, PAST_INT32 + 10);
         const pdq = randomPdq();
-        const e = await bw.service.contribute(bw.authority, {
-          bankId: bw.bank.id,
-          signals: [{ type: 'pdq', value: pdq, quality: 90 }],
-          facts: SEXUAL_FACTS,
-        });
-        await bw.service.review(bw.hotline, e.id, { decision: 'confirm' });
-        await bw.service.review(bw.ngo, e.id, { decision: 'confirm' });
+        const e = await confirmedEntry(bw.service, bw, pdq);
         const m = await bw.service.match(bw.platform, { signals: [{ type: 'pdq', value: pdq }] });
         assert.equal(m.results[0].matches[0].entryId, e.id);
 
@@ -268,6 +245,17 @@ for (const kind of STORE_KINDS) {
       }
     });
   });
+}
+
+/** A new entry of one PDQ signal in the world's bank, confirmed by two other organisations. */
+async function confirmedEntry(service: KhienService, w: World, pdq: string): Promise<Entry> {
+  const e = await service.contribute(w.authority, {
+    bankId: w.bank.id,
+    signals: [{ type: 'pdq', value: pdq, quality: 90 }],
+    facts: SEXUAL_FACTS,
+  });
+  await service.review(w.hotline, e.id, { decision: 'confirm' });
+  return service.review(w.ngo, e.id, { decision: 'confirm' });
 }
 
 /** Makes the next signal id `next + 1` (PostgreSQL's sequence, SQLite's AUTOINCREMENT row). */

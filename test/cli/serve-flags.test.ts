@@ -5,16 +5,12 @@ import assert from 'node:assert/strict';
 import { Command } from 'commander';
 import { SETTINGS, type SettingName } from '../../src/config/settings.js';
 import { registerServe } from '../../src/cli/commands/serve.js';
+import { VIDEO_HASH_SETTINGS } from '../../src/media/video-hash-command.js';
 
-/** Settings of other commands: hashing files, video, import, the CLI's own key. */
+/** Settings of other commands: hashing files and videos, import, the CLI's own key. */
 const NOT_SERVE: readonly SettingName[] = [
   'hashConcurrency',
-  'ffmpegPath',
-  'ffprobePath',
-  'maxVideoBytes',
-  'maxVideoSeconds',
-  'maxVideoPixels',
-  'videoTimeoutMs',
+  ...VIDEO_HASH_SETTINGS,
   'importChunkSize',
   'apiKey',
 ];
