@@ -5,14 +5,14 @@
  * early (the one test that runs the CLI as a child process).
  */
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runHash, type HashRunOptions } from '../src/cli/commands/hash.js';
 import { loadConfig } from '../src/config/index.js';
+import { runUntilReaderCloses } from './cli-child.js';
 import { loadExpected } from './pdq-expected.js';
 
 const IMAGES = join('test', 'data', 'images');
@@ -161,14 +161,8 @@ describe('khien hash', () => {
 
   it('stops quietly, status 0, when the reader closes stdout early (| head -1)', async () => {
     const file = join(IMAGES, 'small-5x5.png');
-    const args = ['--import', 'tsx', join('test', 'import-cli-entry.ts'), 'hash', '--dihedral'];
-    const child = spawn(process.execPath, [...args, ...Array<string>(300).fill(file)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.stdout.once('data', () => child.stdout.destroy());
-    const [status] = (await once(child, 'exit')) as [number | null];
+    const files = Array<string>(300).fill(file);
+    const { stderr, status } = await runUntilReaderCloses(['hash', '--dihedral', ...files]);
     assert.equal(stderr, '');
     assert.equal(status, 0);
   });

@@ -1,7 +1,5 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +12,7 @@ import {
   seededRandom,
 } from '../../src/core/index/pdq-index-suite.js';
 import { runMatch, type MatchRunOptions } from '../../src/cli/commands/match.js';
+import { runCli, runUntilReaderCloses } from '../cli-child.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'khien-match-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -114,30 +113,17 @@ test('bad lines are reported with their line number and skipped; --strict stops'
   );
 });
 
-/** Runs the CLI from source in a child process (stdout is the test reporter's here). */
-function cli(args: string[]) {
-  const script =
-    "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(process.argv.slice(1));";
-  return spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '--input-type=module', '-e', script, ...args],
-    {
-      encoding: 'utf8',
-    },
-  );
-}
-
 test('the CLI checks --max-distance and exits 1 after skipped lines', () => {
   const h = toPdqHex(randomHash(seededRandom(45)));
   const bankPath = file('bank-cli.txt', [h, 'zz']);
   const queryPath = file('q-cli.txt', [h]);
-  const tooFar = cli(['match', '--against', bankPath, '--max-distance', '64', queryPath]);
+  const tooFar = runCli(['match', '--against', bankPath, '--max-distance', '64', queryPath]);
   assert.equal(tooFar.status, 2);
   assert.match(
     tooFar.stderr,
     /KHIEN_ERR_INVALID_ARGUMENT: --max-distance must be an integer 0..63, got "64"/,
   );
-  const run = cli(['match', '--against', bankPath, queryPath]);
+  const run = runCli(['match', '--against', bankPath, queryPath]);
   assert.equal(run.status, 1);
   assert.equal(run.stdout, '1,1,0\n');
   assert.match(run.stderr, /bank-cli\.txt:line 2/);
@@ -151,7 +137,7 @@ test('a missing bank or query file is KHIEN_ERR_NOT_FOUND naming it, status 2', 
     ['match', '--against', missing, present],
     ['match', '--against', present, missing],
   ]) {
-    const run = cli(args);
+    const run = runCli(args);
     assert.equal(run.status, 2);
     assert.equal(run.stdout, '');
     const role = args[2] === missing ? 'bank' : 'query';
@@ -166,27 +152,7 @@ test('stops quietly, status 0, when the reader closes stdout early (| head -1)',
   const next = seededRandom(47);
   const hashes = Array.from({ length: 3000 }, () => toPdqHex(randomHash(next)));
   const bankPath = file('bank-many.txt', hashes);
-  const script =
-    "const { main } = await import('./src/cli/main.ts'); process.exitCode = await main(process.argv.slice(1));";
-  const child = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      '--input-type=module',
-      '-e',
-      script,
-      'match',
-      '--against',
-      bankPath,
-      bankPath,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  child.stdout.once('data', () => child.stdout.destroy());
-  const [status] = (await once(child, 'exit')) as [number | null];
+  const { stderr, status } = await runUntilReaderCloses(['match', '--against', bankPath, bankPath]);
   assert.equal(stderr, '');
   assert.equal(status, 0);
 });

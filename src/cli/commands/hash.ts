@@ -28,6 +28,7 @@ import {
   type VideoSignals,
 } from '../../media/video-hash-command.js';
 import { configFromOptions, withSettings } from '../config-options.js';
+import { quietOnClose } from '../reader-closes.js';
 import {
   formatFailureJson,
   formatSignals,
@@ -210,19 +211,6 @@ function hashItem(hasher: FileHasher): (item: MediaPath) => Promise<RunOutcome> 
     const { code, message } = item.error;
     return { path: item.path, error: { code, message } };
   };
-}
-
-/**
- * A reader that stops early (`khien hash … | head -1`) closes the pipe: writing then fails with
- * EPIPE, which is not an error of the run. Notes it instead of letting it crash the process.
- */
-function quietOnClose(stream: NodeJS.WriteStream): { closed: boolean } {
-  const state = { closed: false };
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    state.closed = true;
-  });
-  return state;
 }
 
 /** Runs `fn` over `items` with up to `window` in flight, yielding results in input order. */

@@ -27,6 +27,7 @@ import {
   vpdqMatchOptions,
 } from '../../media/video-match-command.js';
 import { readLines } from '../../service/line-reader.js';
+import { quietOnClose } from '../reader-closes.js';
 import { parseHashListLine, type HashListEntry } from './hash-list.js';
 import type { RegisterCommand } from './index.js';
 
@@ -77,7 +78,7 @@ export const registerMatch: RegisterCommand = (program: Command, setStatus) => {
         strict: opts.strict === true,
       };
       run.vpdq = vpdqMatchOptions(opts, run.maxDistance);
-      const stdout = stopsWhenReaderCloses(process.stdout);
+      const stdout = quietOnClose(process.stdout);
       const io: MatchRunIo = {
         out: (line) => void (stdout.closed || process.stdout.write(line + '\n')),
         err: (line) => process.stderr.write(line + '\n'),
@@ -86,19 +87,6 @@ export const registerMatch: RegisterCommand = (program: Command, setStatus) => {
       if (summary.badLines > 0) setStatus(1);
     });
 };
-
-/**
- * A reader that stops early (`khien match … | head -1`) closes the pipe, and writing then fails
- * with EPIPE: not an error of the run. Output stops quietly instead of crashing the process.
- */
-function stopsWhenReaderCloses(stream: NodeJS.WriteStream): { closed: boolean } {
-  const state = { closed: false };
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-    state.closed = true;
-  });
-  return state;
-}
 
 /** KHIEN_ERR_NOT_FOUND naming the file when `path` is not a readable file. */
 async function checkReadable(path: string, role: 'bank' | 'query'): Promise<void> {
