@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { KhienError } from '../errors/index.js';
+import { hidePasswords } from './redact.js';
 import { SETTINGS, envName, flagName, type Config, type SettingName } from './settings.js';
 
 export interface ConfigSources {
@@ -33,7 +34,7 @@ export function loadConfig(sources: ConfigSources = {}): Config {
     if (parsed.success) out[name] = parsed.data;
     else
       problems.push(
-        `${named(name)}: ${parsed.error.issues[0]?.message}, got ${redact(JSON.stringify(raw))}`,
+        `${named(name)}: ${parsed.error.issues[0]?.message}, got ${hidePasswords(JSON.stringify(raw))}`,
       );
   }
   problems.push(...conflicts(out, given));
@@ -55,11 +56,6 @@ export function loadConfig(sources: ConfigSources = {}): Config {
 /** `dataDir (--data-dir, KHIEN_DATA_DIR)`: the setting as each source spells it. */
 function named(name: SettingName): string {
   return `${name} (--${flagName(name)}, ${envName(name)})`;
-}
-
-/** A value as shown in a message, without the password of a URL in it. */
-function redact(shown: string): string {
-  return shown.replace(/\/\/([^:@/]+):[^@/]*@/g, '//$1:***@');
 }
 
 /**

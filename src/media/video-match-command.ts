@@ -15,6 +15,7 @@
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { Option, type Command } from 'commander';
+import { flagName } from '../config/index.js';
 import { isKhienError, KhienError } from '../errors/index.js';
 import { MihPdqIndex } from '../core/index/mih-pdq-index.js';
 import { isPdqHex, parsePdqHex } from '../core/pdq/pdq-hash.js';
@@ -72,7 +73,7 @@ export function vpdqMatchOptions(
   opts: Record<string, unknown>,
   maxDistance: number,
 ): VpdqMatchOptions {
-  const flag = (name: string) => '--' + name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+  const flag = (name: string) => `--${flagName(name)}`;
   const num = (name: string, fallback: number) => {
     const text = opts[name] === undefined ? String(fallback) : String(opts[name]);
     const value = /^\d+(\.\d+)?$/.test(text) ? Number(text) : NaN;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
+import { hidePasswords } from '../config/index.js';
 import { KhienError, isKhienError } from '../errors/index.js';
 import type { Database } from './database.js';
 import { migrationProvider } from './migrations.js';
@@ -218,7 +219,7 @@ async function openPostgres(options: StoreOptions, create: boolean): Promise<Sto
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
     throw new KhienError('KHIEN_ERR_INVALID_ARGUMENT', `bad PostgreSQL schema name ${schema}`);
   }
-  const location = redact(options.databaseUrl!);
+  const location = hidePasswords(options.databaseUrl!);
   if (schema && create) await createSchema(options.databaseUrl!, schema, location);
   const pool = new pg.Pool({
     connectionString: options.databaseUrl,
@@ -281,8 +282,4 @@ async function migrate(store: Store, schema: string | undefined): Promise<void> 
       { cause: error },
     );
   }
-}
-
-function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
 }

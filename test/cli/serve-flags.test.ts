@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Command } from 'commander';
-import { SETTINGS, type SettingName } from '../../src/config/settings.js';
+import { flagName, SETTINGS, type SettingName } from '../../src/config/settings.js';
 import { registerServe } from '../../src/cli/commands/serve.js';
 import { VIDEO_HASH_SETTINGS } from '../../src/media/video-hash-command.js';
 
@@ -15,8 +15,6 @@ const NOT_SERVE: readonly SettingName[] = [
   'apiKey',
 ];
 
-const kebab = (name: string) => '--' + name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
-
 test('khien serve takes a flag for every server setting', () => {
   const program = new Command('khien');
   registerServe(program, () => undefined);
@@ -24,7 +22,7 @@ test('khien serve takes a flag for every server setting', () => {
   const flags = serve.options.map((o) => o.long).sort();
   const expected = (Object.keys(SETTINGS) as SettingName[])
     .filter((s) => !NOT_SERVE.includes(s))
-    .map(kebab)
+    .map((name) => `--${flagName(name)}`)
     .sort();
   assert.deepEqual(
     flags.filter((f) => f !== '--config'),
