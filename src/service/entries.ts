@@ -26,7 +26,7 @@ import {
   refuseDuplicates,
   signalsOf,
 } from './entry-records.js';
-import { checkTime } from './parties.js';
+import { checkTime } from './time-input.js';
 import { toEntry } from './row-mapping.js';
 import type { ServiceContext } from './service-context.js';
 import type {

@@ -26,7 +26,8 @@ import { runImport } from './import-job.js';
 import { MatchEngine, type IndexFactory, type PdqSearchOffload } from './match-engine.js';
 import { MatchRecorder } from './match-recorder.js';
 import { Matching } from './matching.js';
-import { checkTime, Parties } from './parties.js';
+import { Parties } from './parties.js';
+import { checkRange, checkTime } from './time-input.js';
 import type { ServiceContext } from './service-context.js';
 import { inWriteTransaction } from './write-transaction.js';
 import type {
@@ -331,13 +332,7 @@ export class KhienService {
     // Rows hold UTC times as text: an offset such as +07:00 must be read, not compared.
     const from = checkTime(query.from, 'from') ?? undefined;
     const to = checkTime(query.to, 'to') ?? undefined;
-    if (from !== undefined && to !== undefined && from > to) {
-      throw new KhienError(
-        'KHIEN_ERR_INVALID_ARGUMENT',
-        `from (${from}) lies after to (${to}): the range is empty`,
-        { from, to },
-      );
-    }
+    checkRange(from, to);
     await this.ctx.recorder.flush();
     return queryAuditLog(this.ctx.store.db, { ...query, from, to });
   }

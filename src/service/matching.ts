@@ -18,6 +18,7 @@ import type { Entries } from './entries.js';
 import { newId } from './ids.js';
 import type { ServiceContext } from './service-context.js';
 import { normaliseSignal } from './signal-input.js';
+import { checkDay, checkRange } from './time-input.js';
 import { inWriteTransaction } from './write-transaction.js';
 import type {
   Actor,
@@ -149,25 +150,7 @@ export class Matching {
 
   async statistics(actor: Actor, input: StatisticsInput): Promise<Statistics> {
     requireRole(actor, 'admin', 'auditor', 'curator', 'matcher');
-    for (const [what, day] of [
-      ['from', input.from],
-      ['to', input.to],
-    ] as const) {
-      if (day !== undefined && !isCalendarDay(day)) {
-        throw new KhienError(
-          'KHIEN_ERR_INVALID_ARGUMENT',
-          `${what} must be a calendar day YYYY-MM-DD, got ${JSON.stringify(day)}`,
-          { [what]: day },
-        );
-      }
-    }
-    if (input.from !== undefined && input.to !== undefined && input.from > input.to) {
-      throw new KhienError(
-        'KHIEN_ERR_INVALID_ARGUMENT',
-        `from (${input.from}) lies after to (${input.to}): the range is empty`,
-        { from: input.from, to: input.to },
-      );
-    }
+    checkRange(checkDay(input.from, 'from'), checkDay(input.to, 'to'));
     await this.ctx.recorder.flush();
     const all = actor.roles.includes('admin') || actor.roles.includes('auditor');
     const owned = new Set(
@@ -326,13 +309,6 @@ export class Matching {
     }
     return out;
   }
-}
-
-/** `2026-02-28` yes; `2026-02-30`, `2026-13-01` and other shapes no. */
-function isCalendarDay(day: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return false;
-  const t = Date.parse(`${day}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === day;
 }
 
 function toHit(h: CandidateHit, e: HitEntry, type: SignalType): MatchHit {

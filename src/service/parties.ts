@@ -24,6 +24,7 @@ import {
   type CreateOrganisationInput,
   type Organisation,
 } from './types.js';
+import { checkTime } from './time-input.js';
 import { inWriteTransaction, type WriteTx } from './write-transaction.js';
 
 const KEY_CACHE_MS = 2000;
@@ -335,51 +336,4 @@ async function refuseLastAdmin(
     `key ${row.id} is the last admin key without an expiry; create another before revoking it`,
     { keyId: row.id },
   );
-}
-
-/**
- * The instant an ISO 8601 time names, or NaN. Date.parse alone rolls an impossible day over
- * (2027-02-30 becomes 2 March) and reads a time without an offset in the machine's zone; here
- * the day must exist and a time without an offset is UTC, as the API documents.
- */
-function parseInstant(text: string): number {
-  const day = /^([+-]?\d{4,6})-(\d{2})-(\d{2})/.exec(text);
-  if (day === null) return NaN;
-  const [y, m, d] = [Number(day[1]), Number(day[2]), Number(day[3])];
-  const check = new Date(Date.UTC(y, m - 1, d));
-  if (check.getUTCMonth() !== m - 1 || check.getUTCDate() !== d) return NaN;
-  const bare = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text);
-  return Date.parse(bare ? `${text}Z` : text);
-}
-
-/** An ISO 8601 time normalised to the stored form, or null; with `after`, later than it. */
-export function checkTime(
-  value: string | null | undefined,
-  what: string,
-  after?: string,
-): string | null {
-  if (value === null || value === undefined) return null;
-  const t = typeof value === 'string' ? parseInstant(value) : NaN;
-  if (Number.isNaN(t)) {
-    throw new KhienError(
-      'KHIEN_ERR_INVALID_ARGUMENT',
-      `${what} must be an ISO 8601 time, got ${JSON.stringify(value)}`,
-    );
-  }
-  // Stored times compare as text, which holds for four-digit years only.
-  if (t >= Date.UTC(10000, 0, 1) || t < Date.UTC(1000, 0, 1)) {
-    throw new KhienError(
-      'KHIEN_ERR_INVALID_ARGUMENT',
-      `${what} must lie between the years 1000 and 9999, got ${JSON.stringify(value)}`,
-    );
-  }
-  const iso = new Date(t).toISOString();
-  if (after !== undefined && iso <= after) {
-    throw new KhienError(
-      'KHIEN_ERR_INVALID_ARGUMENT',
-      `${what} must lie in the future, got ${iso} (now ${after})`,
-      { [what]: iso, now: after },
-    );
-  }
-  return iso;
 }
