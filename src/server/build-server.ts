@@ -79,7 +79,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   installJsonBodyParser(app);
   app.decorateRequest('actor', null);
   await app.register(multipart, { limits: uploadLimits(config) });
-  installRequestHooks(app, metrics, (options.logger ?? rootLogger).isLevelEnabled('info'));
+  installRequestHooks(app, metrics, log.isLevelEnabled('info'));
 
   // The document is built on first request, from the very specs registered below.
   const routes: AnyRouteSpec[] = [];

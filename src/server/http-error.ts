@@ -77,7 +77,6 @@ export function toHttpError(err: unknown, contentType?: string): KhienError {
     );
   }
   if (known) return new KhienError(known.code, known.message, {}, { cause: err });
-  if (fastifyCode === '2200H') return toKhienError(err); // the store's signal id ceiling
 
   if (err instanceof SyntaxError && (err as { statusCode?: number }).statusCode === 400) {
     return new KhienError(
@@ -92,6 +91,9 @@ export function toHttpError(err: unknown, contentType?: string): KhienError {
     const message = err instanceof Error ? err.message : String(err);
     return new KhienError('KHIEN_ERR_INVALID_ARGUMENT', message, {}, { cause: err });
   }
+  // Failures the catalogue knows from below (the store's signal id ceiling) keep their code.
+  const coded = toKhienError(err);
+  if (coded.code !== 'KHIEN_ERR_INTERNAL') return coded;
   return new KhienError(
     'KHIEN_ERR_INTERNAL',
     'an unexpected failure; see the server log',
