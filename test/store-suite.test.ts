@@ -155,7 +155,7 @@ for (const kind of STORE_KINDS) {
             (await sql<{ n: string }>`select count(*) as n from entries`.execute(db)).rows[0].n,
           );
         const before = await entries();
-        await sql`select setval(pg_get_serial_sequence('signals', 'id'), 4294967295)`.execute(db);
+        await setSignalSequence(ts, 4294967295);
         try {
           const refused = await w.service
             .contribute(w.authority, {
@@ -178,9 +178,7 @@ for (const kind of STORE_KINDS) {
           assert.equal(await entries(), before, 'the entry row was rolled back with the signal');
         } finally {
           const top = await sql<{ m: string | null }>`select max(id) as m from signals`.execute(db);
-          await sql`select setval(pg_get_serial_sequence('signals', 'id'), ${Number(top.rows[0].m ?? 1)})`.execute(
-            db,
-          );
+          await setSignalSequence(ts, Number(top.rows[0].m ?? 1));
         }
       });
     }
@@ -245,6 +243,20 @@ for (const kind of STORE_KINDS) {
       }
     });
   });
+}
+
+/** Runs `fn` in a new, empty PostgreSQL schema, dropped afterwards; `admin` is outside it. */
+async function inEmptySchema(fn: (schema: string, admin: pg.Client) => Promise<void>) {
+  const schema = `khien_t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  try {
+    await fn(schema, admin);
+  } finally {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+  }
 }
 
 /** A new entry of one PDQ signal in the world's bank, confirmed by two other organisations. */
@@ -322,38 +334,37 @@ test('PostgreSQL: ids and counters are bigint, read as numbers; int8 past 2^53 i
 test('PostgreSQL: a store made by the first migration upgrades to bigint and keeps its rows', async (t) => {
   const skip = await POSTGRES.skip();
   if (skip) return t.skip(skip);
-  const schema = `khien_t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  const pool = new pg.Pool({ connectionString: PG_URL, options: `-c search_path=${schema}` });
-  const old = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
-  try {
-    const migrator = new Migrator({
-      db: old,
-      provider: migrationProvider('postgres'),
-      migrationTableSchema: schema,
-    });
-    assert.equal((await migrator.migrateTo('0001_initial')).error, undefined);
-    await sql`update audit_head set seq = 41, hash = ${'a'.repeat(64)}`.execute(old);
-    assert.equal((await pgColumnTypes(old))['audit_log.seq'], 'integer');
-
-    const store = await openStore({ dataDir: '.', databaseUrl: PG_URL, pgSchema: schema });
+  await inEmptySchema(async (schema) => {
+    const pool = new pg.Pool({ connectionString: PG_URL, options: `-c search_path=${schema}` });
+    const old = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
     try {
-      assertBigint(await pgColumnTypes(store.db as Kysely<unknown>));
-      const head = await store.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
-      assert.deepEqual(head, { id: 1, seq: 41, hash: 'a'.repeat(64) });
-      await store.db.updateTable('audit_head').set({ seq: PAST_INT32 }).execute();
-      const after = await store.db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow();
-      assert.strictEqual(after.seq, PAST_INT32);
+      const migrator = new Migrator({
+        db: old,
+        provider: migrationProvider('postgres'),
+        migrationTableSchema: schema,
+      });
+      assert.equal((await migrator.migrateTo('0001_initial')).error, undefined);
+      await sql`update audit_head set seq = 41, hash = ${'a'.repeat(64)}`.execute(old);
+      assert.equal((await pgColumnTypes(old))['audit_log.seq'], 'integer');
+
+      const store = await openStore({ dataDir: '.', databaseUrl: PG_URL, pgSchema: schema });
+      try {
+        assertBigint(await pgColumnTypes(store.db as Kysely<unknown>));
+        const head = await store.db.selectFrom('audit_head').selectAll().executeTakeFirstOrThrow();
+        assert.deepEqual(head, { id: 1, seq: 41, hash: 'a'.repeat(64) });
+        await store.db.updateTable('audit_head').set({ seq: PAST_INT32 }).execute();
+        const after = await store.db
+          .selectFrom('audit_head')
+          .select('seq')
+          .executeTakeFirstOrThrow();
+        assert.strictEqual(after.seq, PAST_INT32);
+      } finally {
+        await store.close();
+      }
     } finally {
-      await store.close();
+      await old.destroy();
     }
-  } finally {
-    await old.destroy();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
-  }
+  });
 });
 
 test('SQLite: a data dir that is a file, or a file that is not a database, is STORE_UNAVAILABLE', async () => {
@@ -416,11 +427,7 @@ test('create: false refuses a data dir with no store and creates nothing there',
 test('PostgreSQL: create: false refuses a database with no store and creates no table', async (t) => {
   const skip = await POSTGRES.skip();
   if (skip) return t.skip(skip);
-  const schema = `khien_t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  try {
+  await inEmptySchema(async (schema, admin) => {
     await assert.rejects(
       openStore({ dataDir: '.', databaseUrl: PG_URL, pgSchema: schema, create: false }),
       (err) => isKhienError(err, 'KHIEN_ERR_NOT_FOUND') && err.message.includes(schema),
@@ -430,10 +437,7 @@ test('PostgreSQL: create: false refuses a database with no store and creates no 
       [schema],
     );
     assert.equal(tables.rows[0].n, 0);
-  } finally {
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-    await admin.end();
-  }
+  });
 });
 
 test('SQLite: WAL, foreign keys, and reopening an existing store migrates nothing twice', async () => {

@@ -292,7 +292,6 @@ export const MAX_SIGNAL_ID = 0xffffffff;
 async function capSignalIds(db: Db): Promise<void> {
   const found = await sql<{ name: string }>`
     select pg_get_serial_sequence('signals', 'id') as name`.execute(db);
-  await sql`alter sequence ${sql.raw(found.rows[0].name)} maxvalue ${sql.raw(String(MAX_SIGNAL_ID))}`.execute(
-    db,
-  );
+  const sequence = sql.raw(found.rows[0].name);
+  await sql`alter sequence ${sequence} maxvalue ${sql.raw(String(MAX_SIGNAL_ID))}`.execute(db);
 }
