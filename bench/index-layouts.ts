@@ -87,10 +87,11 @@ for (const run of runs) {
   }
   const times = run.times.sort((a, b) => a - b);
   const pct = (f: number): string => times[Math.floor(f * (times.length - 1))].toFixed(3);
+  const perQuery = (count: number): string => (count / qs.length).toFixed(0);
   console.log(
     `${run.name}: widths=${base.layout.widths[0]} plan=${plan === null ? 'scan' : plan.join('')} ` +
       `build=${run.buildMs.toFixed(0)}ms tables=${(tableBytes / n).toFixed(1)}B/hash ` +
-      `probes=${(probes / qs.length).toFixed(0)} full=${(full / qs.length).toFixed(0)} candidates=${(candidates / qs.length).toFixed(0)} ` +
+      `probes=${perQuery(probes)} full=${perQuery(full)} candidates=${perQuery(candidates)} ` +
       `p50=${pct(0.5)}ms p99=${pct(0.99)}ms matches=${run.matches}`,
   );
 }
