@@ -4,6 +4,7 @@
  * v ^ mask for each mask visits the whole Hamming ball. Masks come in order of popcount, so the
  * exact value is probed first. Tables are cached per (w, r).
  */
+import { popcount32 } from '../pdq/pdq-hash.js';
 import { ballSize } from './slot-layout.js';
 
 const cache = new Map<number, Uint32Array>();
@@ -62,7 +63,7 @@ export function groupProbes(w: number, r: number): GroupProbes {
   let probes = groupCache.get(key);
   if (probes === undefined) {
     const masks = probeMasks(w - LOW_BITS, r);
-    const rest = Uint8Array.from(masks, (m) => r - bitCount(m));
+    const rest = Uint8Array.from(masks, (m) => r - popcount32(m));
     probes = { masks, rest };
     groupCache.set(key, probes);
   }
@@ -80,14 +81,8 @@ export const LOW_BALLS: Uint32Array = (() => {
   const out = new Uint32Array(6 * 32);
   for (let r = 0; r <= 5; r++) {
     for (let x = 0; x < 32; x++) {
-      for (let y = 0; y < 32; y++) if (bitCount(x ^ y) <= r) out[32 * r + x] |= 1 << y;
+      for (let y = 0; y < 32; y++) if (popcount32(x ^ y) <= r) out[32 * r + x] |= 1 << y;
     }
   }
   return out;
 })();
-
-function bitCount(x: number): number {
-  let n = 0;
-  for (; x !== 0; x &= x - 1) n++;
-  return n;
-}
