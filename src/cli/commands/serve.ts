@@ -9,7 +9,7 @@ import { logger } from '../../log/logger.js';
 import { startServer } from '../../server/run-server.js';
 import type { RegisterCommand } from './index.js';
 
-export const SERVE_SETTINGS: readonly SettingName[] = [
+const SERVE_SETTINGS: readonly SettingName[] = [
   'dataDir',
   'databaseUrl',
   'host',
