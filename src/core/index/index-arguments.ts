@@ -15,10 +15,12 @@ function invalid(message: string, details: Record<string, unknown>): KhienError 
   return new KhienError('KHIEN_ERR_INVALID_ARGUMENT', message, details);
 }
 
-/** Ids are the caller's unsigned 32-bit row ids. */
+/** The largest id an index holds: ids are the caller's unsigned 32-bit row ids. */
+export const MAX_INDEX_ID = 0xffffffff;
+
 export function checkId(id: number): void {
-  if (!Number.isInteger(id) || id < 0 || id > 0xffffffff) {
-    throw invalid(`an index id must be an integer 0..4294967295, got ${String(id)}`, { id });
+  if (!Number.isInteger(id) || id < 0 || id > MAX_INDEX_ID) {
+    throw invalid(`an index id must be an integer 0..${MAX_INDEX_ID}, got ${String(id)}`, { id });
   }
 }
 
